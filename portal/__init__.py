@@ -1,0 +1,1 @@
+"""The Litestar app: API, auth, pages and the command line."""

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from domain.accounts import Role
+from portal.accounts import schemas as s
+from portal.accounts import services
+from portal.auth.client_address import client_address
+from portal.auth.guards import has_role, principal_of, signed_in
+from portal.context import Ctx
+from portal.errors import problems
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["accounts"]
+
+    @post(
+        "/register",
+        operation_id="register",
+        status_code=HTTP_201_CREATED,
+        responses=problems(409, 422),
+        summary="Register an organization and its first user",
+    )
+    async def register(self, ctx: Ctx, data: JSONBody[s.RegisterIn]) -> s.RegisterOut:
+        return await services.register(ctx.pool, ctx.clock.now(), data)
+
+    @post(
+        "/token",
+        operation_id="issue_token",
+        status_code=200,
+        responses=problems(401, 422, 429),
+        summary="Exchange e-mail and password for a bearer token",
+    )
+    async def token(
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[s.LoginIn]
+    ) -> s.TokenOut:
+        address = client_address(request, ctx.settings.trusted_proxies)
+        ttl = timedelta(seconds=ctx.settings.token_ttl_seconds)
+        return await services.issue_token(ctx.pool, ctx.clock.now(), data, address, ttl)
+
+    @post(
+        "/logout",
+        operation_id="logout",
+        status_code=HTTP_204_NO_CONTENT,
+        guards=[signed_in],
+        responses=problems(401),
+        summary="Revoke the bearer token of this request",
+    )
+    async def logout(self, ctx: Ctx, request: Request[Any, Any, Any]) -> None:
+        principal = principal_of(request)
+        if isinstance(request.scope.get("auth"), str):
+            await services.revoke_token(ctx.pool, ctx.clock.now(), principal, request.scope["auth"])
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["accounts"]
+
+    @get(
+        operation_id="get_me",
+        guards=[signed_in],
+        responses=problems(401),
+        summary="The signed-in user and their organization",
+    )
+    async def me(self, ctx: Ctx, request: Request[Any, Any, Any]) -> s.MeOut:
+        return await services.me(ctx.pool, principal_of(request))
+
+
+class StaffUserController(Controller):
+    path = "/api/v1/admin/users"
+    tags = ["admin"]
+    guards = [has_role(Role.ADMIN)]
+
+    @post(
+        operation_id="create_staff_user",
+        status_code=HTTP_201_CREATED,
+        responses=problems(401, 403, 409, 422),
+        summary="Create a staff user with roles",
+    )
+    async def create(
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[s.StaffUserIn]
+    ) -> s.CreatedOut:
+        actor = principal_of(request).actor
+        return s.CreatedOut(
+            await services.create_staff_user(ctx.pool, ctx.clock.now(), actor, data)
+        )
+
+    @get(operation_id="list_staff_users", responses=problems(401, 403), summary="Staff users")
+    async def list_users(self, ctx: Ctx) -> list[s.StaffUserOut]:
+        return await services.list_staff(ctx.pool)
+
+    @put(
+        "/{user_id:uuid}/roles",
+        operation_id="set_staff_roles",
+        responses=problems(401, 403, 404, 409, 422),
+        summary="Replace a staff user's roles",
+    )
+    async def set_roles(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        data: JSONBody[s.RolesIn],
+    ) -> s.StaffUserOut:
+        return await services.set_roles(
+            ctx.pool, ctx.clock.now(), principal_of(request), user_id, data
+        )

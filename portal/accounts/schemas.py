@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+from portal.types import Email, Name, Password, Phone, UsccText
+
+RoleName = Literal["reviewer", "approver", "finance", "admin", "auditor"]
+
+
+class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class OrgIn(_In):
+    name: Name
+    uscc: UsccText
+    contact_name: Name
+    contact_phone: Phone
+
+
+class NewUserIn(_In):
+    email: Email
+    password: Password
+    name: Name
+
+
+class RegisterIn(_In):
+    org: OrgIn
+    user: NewUserIn
+
+
+class OrgOut(msgspec.Struct):
+    id: UUID
+    name: str
+    uscc: str
+    district_code: str
+
+
+class UserRef(msgspec.Struct):
+    id: UUID
+    email: str
+
+
+class RegisterOut(msgspec.Struct):
+    org: OrgOut
+    user: UserRef
+
+
+class LoginIn(_In):
+    email: Email
+    password: Password
+
+
+class TokenOut(msgspec.Struct):
+    access_token: str
+    expires_in: int
+    token_type: str = "bearer"  # noqa: S105 - the scheme name, not a secret
+
+
+class MeUser(msgspec.Struct):
+    id: UUID
+    email: str
+    name: str
+    roles: list[RoleName]
+    language: str
+
+
+class MeOrg(msgspec.Struct):
+    id: UUID
+    name: str
+    uscc: str
+    district_code: str
+    registered_in_wuhan: bool
+    contact_name: str
+    contact_phone: str
+
+
+class MeOut(msgspec.Struct):
+    user: MeUser
+    org: MeOrg | None
+
+
+class StaffUserIn(_In):
+    email: Email
+    password: Password
+    name: Name
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=5)]
+
+
+class RolesIn(_In):
+    roles: Annotated[list[RoleName], msgspec.Meta(max_length=5)]
+
+
+class CreatedOut(msgspec.Struct):
+    id: UUID
+
+
+class StaffUserOut(msgspec.Struct):
+    id: UUID
+    email: str
+    name: str
+    roles: list[RoleName]
+    is_active: bool

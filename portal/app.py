@@ -1,0 +1,80 @@
+"""The one place where the app is composed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from litestar import Litestar, MediaType, get
+from litestar.di import Provide
+from redis.asyncio import Redis
+
+from domain.clock import Clock, SystemClock
+from portal.accounts.controllers import AuthController, MeController, StaffUserController
+from portal.auth.middleware import AuthMiddleware
+from portal.context import Context, provide_ctx
+from portal.errors import EXCEPTION_HANDLERS
+from portal.health.controllers import HealthController
+from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
+from sql.pool import create_pool
+from sql.settings import Settings
+
+log = logging.getLogger("portal")
+
+
+async def _connect_pool(settings: Settings) -> asyncpg.Pool:
+    # A portal started beside a database that is still starting waits for it, briefly.
+    assert settings.database_url is not None
+    for attempt in range(30):
+        try:
+            return await create_pool(
+                settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+            )
+        except (OSError, ConnectionError) as exc:
+            log.warning("database not reachable yet (%s); retrying", exc)
+            await asyncio.sleep(min(0.2 * (attempt + 1), 2))
+    raise RuntimeError("database unreachable at start-up: check DATABASE_URL")
+
+
+@get("/", include_in_schema=False, media_type=MediaType.HTML)
+async def index() -> str:
+    return (
+        "<!doctype html><meta charset=utf-8><title>武汉市人工智能产业政策资金申报平台</title>"
+        "<h1>武汉市人工智能产业政策资金申报平台</h1><p><a href='/schema'>API</a></p>"
+    )
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
+    clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        assert settings.redis_url is not None, "REDIS_URL is resolved before the app starts"
+        pool = await _connect_pool(settings)
+        redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        app.state.ctx = Context(settings=settings, clock=clock, pool=pool, redis=redis)
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await pool.close()
+
+    return Litestar(
+        route_handlers=[
+            index,
+            HealthController,
+            AuthController,
+            MeController,
+            StaffUserController,
+        ],
+        dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
+        middleware=[AuthMiddleware()],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        openapi_config=OPENAPI_CONFIG,
+        on_startup=[problem_responses_everywhere],
+        debug=False,
+    )

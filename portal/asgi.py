@@ -1,0 +1,6 @@
+"""The ASGI entry point for servers started with an import string (`portal serve`)."""
+
+from portal.app import create_app
+from sql.settings import load_settings
+
+app = create_app(load_settings())

@@ -1,0 +1,1 @@
+"""Who is calling: bearer tokens (and later sessions), the principal, and the guards."""

@@ -1,0 +1,40 @@
+"""Route guards: 401 without a valid token, 403 without the role or the organization."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from domain.accounts import Role
+from portal.auth.principal import Principal
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    return user  # type: ignore[no-any-return]
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    principal_of(connection)
+
+
+def org_member(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if principal_of(connection).org_id is None:
+        raise PermissionDeniedException()
+
+
+def has_role(*roles: Role) -> Guard:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if not principal_of(connection).has_any(*roles):
+            raise PermissionDeniedException()
+
+    guard.__name__ = f"has_role_{'_or_'.join(roles)}"
+    return guard

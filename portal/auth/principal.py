@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.accounts import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The signed-in user as the request sees it."""
+
+    user_id: UUID
+    email: str
+    name: str
+    org_id: UUID | None
+    roles: frozenset[Role]
+    language: str
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this user."""
+        return f"user:{self.user_id}"
+
+    def has_any(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)

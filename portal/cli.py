@@ -1,0 +1,248 @@
+"""The `portal` command: serve, worker, migrate, users, audit, and `run` for development."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+import asyncpg
+
+from domain.clock import SystemClock
+from domain.errors import RuleViolation
+from sql import audit
+from sql.embedded import EmbeddedServers, resolve
+from sql.migrate import MigrationError, migrate
+from sql.pool import create_pool
+from sql.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> tuple[Settings, EmbeddedServers | None]:
+    try:
+        return resolve(load_settings())
+    except SettingsError as exc:
+        sys.exit(f"portal: bad setting: {exc}")
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    """The environment children inherit, so they use the servers this process resolved."""
+    assert settings.database_url and settings.redis_url
+    return {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
+
+
+def _serve_args(settings: Settings, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "portal.asgi:app",
+        "--host",
+        settings.host,
+        "--port",
+        str(settings.port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    settings, servers = _settings()
+    try:
+        assert settings.database_url
+        applied = asyncio.run(migrate(settings.database_url))
+    except MigrationError as exc:
+        print(f"portal migrate: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if servers:
+            servers.stop()
+    print("applied: " + ", ".join(applied) if applied else "database is up to date")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings, servers = _settings()
+    try:
+        return subprocess.call(_serve_args(settings, args.workers), env=_env(settings))  # noqa: S603
+    finally:
+        if servers:
+            servers.stop()
+
+
+def _supervise_worker(env: dict[str, str]) -> int:
+    """Restart the worker when it dies (e.g. Redis went away), with a growing pause."""
+    pause = 1.0
+    while True:
+        started = time.monotonic()
+        code = subprocess.call([sys.executable, "-m", "workers"], env=env)
+        if code in (0, -signal.SIGINT, -signal.SIGTERM):
+            return 0
+        pause = 1.0 if time.monotonic() - started > 60 else min(pause * 2, 30)
+        print(f"portal worker: worker exited ({code}); restarting in {pause:.0f}s", file=sys.stderr)
+        time.sleep(pause)
+
+
+def cmd_worker(_: argparse.Namespace) -> int:
+    settings, servers = _settings()
+    try:
+        return _supervise_worker(_env(settings))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if servers:
+            servers.stop()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Development: embedded servers, migrations, the portal and a worker, until Ctrl-C."""
+    settings, servers = _settings()
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        assert settings.database_url
+        applied = asyncio.run(migrate(settings.database_url))
+        if applied:
+            print(f"migrations applied: {', '.join(applied)}")
+        env = _env(settings)
+        children.append(subprocess.Popen(_serve_args(settings, args.workers), env=env))  # noqa: S603
+        children.append(subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=env))
+        url = f"http://{settings.host}:{settings.port}"
+        print(
+            f"\n  The portal is at {url}/  (API: {url}/schema, health: {url}/health)\n"
+            f"  Data lives in {settings.data_dir.resolve()}. Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        while all(c.poll() is None for c in children):
+            time.sleep(0.5)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except MigrationError as exc:
+        print(f"portal run: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if servers:
+            servers.stop()
+        print("portal: stopped.")
+
+
+async def _with_pool(settings: Settings, fn):  # type: ignore[no-untyped-def]
+    assert settings.database_url
+    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        return await fn(pool)
+    finally:
+        await pool.close()
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    from portal.accounts import services
+    from portal.accounts.schemas import StaffUserIn
+    from portal.errors import ProblemError
+
+    settings, servers = _settings()
+    data = StaffUserIn(email=args.email, password=args.password, name=args.name, roles=args.role)
+    try:
+        user_id = asyncio.run(
+            _with_pool(
+                settings,
+                lambda pool: services.create_staff_user(pool, SystemClock().now(), "cli", data),
+            )
+        )
+    except (ProblemError, RuleViolation) as exc:
+        print(f"portal users create: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if servers:
+            servers.stop()
+    print(f"created user {user_id} ({args.email}) with roles {', '.join(sorted(args.role))}")
+    return 0
+
+
+def cmd_audit_verify(_: argparse.Namespace) -> int:
+    settings, servers = _settings()
+
+    async def run(pool: asyncpg.Pool) -> audit.VerifyResult:
+        async with pool.acquire() as conn:
+            return await audit.verify(conn)
+
+    try:
+        result = asyncio.run(_with_pool(settings, run))
+    finally:
+        if servers:
+            servers.stop()
+    if result.ok:
+        print(f"audit chain intact: {result.rows} events")
+        return 0
+    print(f"audit chain broken at seq {result.first_bad_seq}: {result.reason}", file=sys.stderr)
+    return 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="portal", description="Wuhan AI subsidy portal")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the portal over HTTP (uvicorn)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    serve.set_defaults(fn=cmd_serve)
+
+    sub.add_parser("worker", help="run an arq worker, restarted if it dies").set_defaults(
+        fn=cmd_worker
+    )
+    sub.add_parser("migrate", help="apply pending database migrations").set_defaults(fn=cmd_migrate)
+
+    run = sub.add_parser("run", help="development: embedded servers, migrations, portal and worker")
+    run.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    run.set_defaults(fn=cmd_run)
+
+    users = sub.add_parser("users", help="manage staff users").add_subparsers(
+        dest="users_command", required=True
+    )
+    create = users.add_parser("create", help="create a staff user")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=["reviewer", "approver", "finance", "admin", "auditor"],
+        help="repeatable",
+    )
+    create.set_defaults(fn=cmd_users_create)
+
+    aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", required=True
+    )
+    aud.add_parser("verify", help="check the hash chain; names the first bad row").set_defaults(
+        fn=cmd_audit_verify
+    )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.fn(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""What every handler may need, held by the app for its lifetime and injected as `ctx`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from redis.asyncio import Redis
+
+from domain.clock import Clock
+from sql.settings import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    clock: Clock
+    pool: asyncpg.Pool
+    redis: Redis
+
+
+def provide_ctx(state: State) -> Context:
+    return state.ctx  # type: ignore[no-any-return]
+
+
+Ctx = NamedDependency[Context]

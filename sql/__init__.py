@@ -1,0 +1,1 @@
+"""The database layer: migrations, named queries, the pool, and the embedded servers."""

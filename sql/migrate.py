@@ -1,0 +1,91 @@
+"""Apply `sql/migrations/NNNN_name.sql` in order, once each.
+
+Our own runner, because none of the maintained ones speaks asyncpg: it holds an advisory lock so
+that concurrent starts apply each file once, runs each file in its own transaction, and refuses
+to go on when a file that was applied has since changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_LOCK_KEY = 7_340_000_001  # any constant shared by every runner of this schema
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    migrations = []
+    for path in sorted(directory.glob("*.sql")):
+        if not _FILE_NAME.match(path.name):
+            raise MigrationError(f"{path.name}: migration files are named NNNN_snake_case.sql")
+        migrations.append(Migration(path.name, path.read_text(encoding="utf-8")))
+    numbers = [m.name[:4] for m in migrations]
+    if len(set(numbers)) != len(numbers):
+        raise MigrationError(f"two migrations share a number: {numbers}")
+    return migrations
+
+
+async def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply what is pending; return the names applied now."""
+    migrations = load_migrations(directory)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_KEY)
+        try:
+            return await _apply(conn, migrations)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
+    finally:
+        await conn.close()
+
+
+async def _apply(conn: asyncpg.Connection, migrations: list[Migration]) -> list[str]:
+    await conn.execute(
+        """CREATE TABLE IF NOT EXISTS schema_migrations (
+               name text PRIMARY KEY,
+               checksum text NOT NULL,
+               applied_at timestamptz NOT NULL DEFAULT now())"""
+    )
+    applied = {
+        r["name"]: r["checksum"] for r in await conn.fetch("SELECT * FROM schema_migrations")
+    }
+    known = {m.name for m in migrations}
+    for name in applied:
+        if name not in known:
+            raise MigrationError(f"{name} was applied to this database but its file is missing")
+    for m in migrations:
+        if m.name in applied and applied[m.name] != m.checksum:
+            raise MigrationError(
+                f"{m.name} was changed after it was applied; add a new migration instead"
+            )
+    done = []
+    for m in migrations:
+        if m.name in applied:
+            continue
+        async with conn.transaction():
+            await conn.execute(m.sql)
+            await conn.execute(
+                "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)", m.name, m.checksum
+            )
+        done.append(m.name)
+    return done

@@ -1,0 +1,74 @@
+-- name: insert_org
+INSERT INTO organizations (name, uscc, district_code, contact_name, contact_phone, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (uscc) DO NOTHING
+RETURNING id, name, uscc, district_code;
+
+-- name: insert_user
+INSERT INTO users (email, name, password_hash, org_id, created_at)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (email) DO NOTHING
+RETURNING id, email;
+
+-- name: grant_role
+INSERT INTO user_roles (user_id, role, granted_at, granted_by)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT DO NOTHING;
+
+-- name: user_for_login
+SELECT id, password_hash, is_active FROM users WHERE email = $1;
+
+-- name: update_password_hash
+UPDATE users SET password_hash = $2 WHERE id = $1;
+
+-- name: insert_token
+INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4);
+
+-- name: principal_by_token
+SELECT u.id, u.email, u.name, u.org_id, u.language,
+       coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
+FROM api_tokens t
+JOIN users u ON u.id = t.user_id
+WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.is_active;
+
+-- name: revoke_token
+UPDATE api_tokens SET revoked_at = $2
+WHERE token_hash = $1 AND revoked_at IS NULL
+RETURNING user_id;
+
+-- name: org_by_id
+SELECT id, name, uscc, district_code, contact_name, contact_phone FROM organizations WHERE id = $1;
+
+-- name: throttle_locked
+SELECT max(locked_until) AS locked_until FROM login_throttle
+WHERE key = ANY($1::text[]) AND locked_until > $2;
+
+-- name: throttle_fail
+-- $1 key, $2 now, $3 window (s), $4 max failures, $5 lockout (s)
+INSERT INTO login_throttle AS t (key, failures, window_start, locked_until)
+VALUES ($1, 1, $2::timestamptz,
+        CASE WHEN $4::int <= 1 THEN $2::timestamptz + make_interval(secs => $5::float8) END)
+ON CONFLICT (key) DO UPDATE SET
+    failures = CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.failures + 1 ELSE 1 END,
+    window_start = CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.window_start ELSE $2 END,
+    locked_until = CASE
+        WHEN (CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.failures + 1 ELSE 1 END) >= $4
+            THEN $2 + make_interval(secs => $5)
+        ELSE t.locked_until END
+RETURNING failures, locked_until;
+
+-- name: throttle_reset
+DELETE FROM login_throttle WHERE key = $1;
+
+-- name: staff_user_for_update
+SELECT u.id, u.email, u.name, u.org_id, u.is_active,
+       coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
+FROM users u WHERE u.id = $1 FOR UPDATE;
+
+-- name: revoke_roles
+DELETE FROM user_roles WHERE user_id = $1;
+
+-- name: list_staff_users
+SELECT u.id, u.email, u.name, u.is_active,
+       coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
+FROM users u WHERE u.org_id IS NULL ORDER BY u.email;

@@ -1,0 +1,29 @@
+-- name: audit_append
+SELECT audit_append($1, $2, $3, $4, $5, $6);
+
+-- name: audit_first_broken
+-- The first row whose stored hash differs from its recomputed one, whose prev_hash is not the
+-- previous row's hash, or whose seq skips (a deleted row).
+SELECT seq, reason FROM (
+    SELECT seq,
+           CASE
+               WHEN seq <> row_number() OVER w THEN 'missing rows before this one'
+               WHEN prev_hash <> coalesce(lag(hash) OVER w, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
+                   THEN 'prev_hash does not match the previous row'
+               WHEN hash <> audit_hash(seq, at, actor, action, entity_type, entity_id, data, prev_hash)
+                   THEN 'contents do not match the row''s hash'
+           END AS reason
+    FROM audit_events
+    WINDOW w AS (ORDER BY seq)
+) checked
+WHERE reason IS NOT NULL
+ORDER BY seq
+LIMIT 1;
+
+-- name: audit_count
+SELECT count(*) AS n, coalesce(max(seq), 0) AS last_seq FROM audit_events;
+
+-- name: audit_for_entity
+SELECT seq, at, actor, action, data FROM audit_events
+WHERE entity_type = $1 AND entity_id = $2
+ORDER BY seq;

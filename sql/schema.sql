@@ -1,0 +1,169 @@
+CREATE FUNCTION public.audit_append(p_at timestamp with time zone, p_actor text, p_action text, p_entity_type text, p_entity_id text, p_data jsonb) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_seq  bigint;
+    v_prev bytea;
+BEGIN
+    PERFORM pg_advisory_xact_lock(7340000002);
+    SELECT seq, hash INTO v_seq, v_prev FROM audit_events ORDER BY seq DESC LIMIT 1;
+    v_seq := coalesce(v_seq, 0) + 1;
+    v_prev := coalesce(v_prev, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
+    INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, data, prev_hash, hash)
+    VALUES (v_seq, p_at, p_actor, p_action, p_entity_type, p_entity_id, p_data, v_prev,
+            audit_hash(v_seq, p_at, p_actor, p_action, p_entity_type, p_entity_id, p_data, v_prev));
+    RETURN v_seq;
+END
+$$;
+
+CREATE FUNCTION public.audit_events_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE FUNCTION public.audit_hash(p_seq bigint, p_at timestamp with time zone, p_actor text, p_action text, p_entity_type text, p_entity_id text, p_data jsonb, p_prev_hash bytea) RETURNS bytea
+    LANGUAGE sql IMMUTABLE STRICT
+    AS $$
+    SELECT sha256(convert_to(jsonb_build_array(
+        p_seq,
+        to_char(p_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        p_actor, p_action, p_entity_type, p_entity_id, p_data,
+        encode(p_prev_hash, 'hex'))::text, 'UTF8'))
+$$;
+
+CREATE TABLE public.api_tokens (
+    token_hash bytea NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    CONSTRAINT api_tokens_token_hash_check CHECK ((length(token_hash) = 32))
+);
+
+CREATE TABLE public.audit_events (
+    seq bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    entity_type text NOT NULL,
+    entity_id text NOT NULL,
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    prev_hash bytea NOT NULL,
+    hash bytea NOT NULL,
+    CONSTRAINT audit_events_hash_check CHECK ((length(hash) = 32)),
+    CONSTRAINT audit_events_prev_hash_check CHECK ((length(prev_hash) = 32)),
+    CONSTRAINT audit_events_seq_check CHECK ((seq > 0))
+);
+
+CREATE TABLE public.calendar_days (
+    day date NOT NULL,
+    kind text NOT NULL,
+    name_zh text NOT NULL,
+    name_en text NOT NULL,
+    CONSTRAINT calendar_days_kind_check CHECK ((kind = ANY (ARRAY['holiday'::text, 'workday'::text])))
+);
+
+CREATE TABLE public.login_throttle (
+    key text NOT NULL,
+    failures integer NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    locked_until timestamp with time zone,
+    CONSTRAINT login_throttle_failures_check CHECK ((failures >= 0))
+);
+
+CREATE TABLE public.organizations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    uscc text NOT NULL,
+    district_code text NOT NULL,
+    contact_name text NOT NULL,
+    contact_phone text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT organizations_district_code_check CHECK ((district_code ~ '^[0-9A-HJ-NPQRTUWXY]{6}$'::text)),
+    CONSTRAINT organizations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT organizations_uscc_check CHECK ((uscc ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text))
+);
+
+CREATE TABLE public.schema_migrations (
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.user_roles (
+    user_id uuid NOT NULL,
+    role text NOT NULL,
+    granted_at timestamp with time zone NOT NULL,
+    granted_by uuid,
+    CONSTRAINT user_roles_role_check CHECK ((role = ANY (ARRAY['reviewer'::text, 'approver'::text, 'finance'::text, 'admin'::text, 'auditor'::text])))
+);
+
+CREATE TABLE public.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    password_hash text NOT NULL,
+    org_id uuid,
+    language text DEFAULT 'zh'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT users_email_check CHECK ((email = lower(email))),
+    CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text])))
+);
+
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (token_hash);
+
+ALTER TABLE ONLY public.audit_events
+    ADD CONSTRAINT audit_events_hash_key UNIQUE (hash);
+
+ALTER TABLE ONLY public.audit_events
+    ADD CONSTRAINT audit_events_pkey PRIMARY KEY (seq);
+
+ALTER TABLE ONLY public.calendar_days
+    ADD CONSTRAINT calendar_days_pkey PRIMARY KEY (day);
+
+ALTER TABLE ONLY public.login_throttle
+    ADD CONSTRAINT login_throttle_pkey PRIMARY KEY (key);
+
+ALTER TABLE ONLY public.organizations
+    ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.organizations
+    ADD CONSTRAINT organizations_uscc_key UNIQUE (uscc);
+
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
+
+ALTER TABLE ONLY public.user_roles
+    ADD CONSTRAINT user_roles_pkey PRIMARY KEY (user_id, role);
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+CREATE INDEX api_tokens_user_id_idx ON public.api_tokens USING btree (user_id);
+
+CREATE INDEX audit_events_entity_idx ON public.audit_events USING btree (entity_type, entity_id, seq);
+
+CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email);
+
+CREATE INDEX users_org_id_idx ON public.users USING btree (org_id);
+
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_refuse_change();
+
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION public.audit_events_refuse_change();
+
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.user_roles
+    ADD CONSTRAINT user_roles_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.user_roles
+    ADD CONSTRAINT user_roles_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);

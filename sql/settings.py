@@ -1,0 +1,98 @@
+"""Settings shared by the portal and the workers, read once from the environment.
+
+They live here because `sql` is the one layer below both processes; each group is a concern.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+Environment = Literal["development", "test", "production"]
+
+# Only ever used when PORTAL_ENV is development or test; production refuses to start without one.
+DEV_SECRET = "development-only-secret-never-use-in-production"  # noqa: S105
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message says which one and what to put there."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: Environment = "development"
+    data_dir: Path = Path(".data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = DEV_SECRET
+    smtp_url: str | None = None
+    mail_from: str = "noreply@ai-subsidy.wuhan.gov.cn"
+    sms_gateway_url: str | None = None
+    token_ttl_seconds: int = 8 * 3600
+    trusted_proxies: tuple[str, ...] = ()
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env == "production"
+
+
+_ENV_NAMES: dict[str, str] = {
+    "env": "PORTAL_ENV",
+    "data_dir": "PORTAL_DATA_DIR",
+    "database_url": "DATABASE_URL",
+    "redis_url": "REDIS_URL",
+    "host": "PORTAL_HOST",
+    "port": "PORTAL_PORT",
+    "secret_key": "PORTAL_SECRET_KEY",
+    "smtp_url": "SMTP_URL",
+    "mail_from": "PORTAL_MAIL_FROM",
+    "sms_gateway_url": "SMS_GATEWAY_URL",
+    "token_ttl_seconds": "PORTAL_TOKEN_TTL_SECONDS",
+    "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
+    "db_pool_min": "PORTAL_DB_POOL_MIN",
+    "db_pool_max": "PORTAL_DB_POOL_MAX",
+}
+
+
+def _dec_hook(typ: type, value: object) -> object:
+    if typ is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from the environment, failing fast with the variable's name."""
+    environ = dict(os.environ) if environ is None else environ
+    raw: dict[str, object] = {}
+    for field, name in _ENV_NAMES.items():
+        value = environ.get(name)
+        if value is None or value == "":
+            continue
+        if field == "trusted_proxies":
+            raw[field] = [p.strip() for p in value.split(",") if p.strip()]
+        else:
+            raw[field] = value
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_dec_hook)
+    except msgspec.ValidationError as exc:
+        field = str(exc).rsplit("`$.", 1)[-1].rstrip("`")
+        name = _ENV_NAMES.get(field, field)
+        raise SettingsError(f"{name}: {exc}") from None
+    if settings.env == "production":
+        if settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32:
+            raise SettingsError(
+                "PORTAL_SECRET_KEY: set a random secret of at least 32 characters in production"
+            )
+        if not settings.database_url or not settings.redis_url:
+            raise SettingsError("DATABASE_URL and REDIS_URL must be set in production")
+    if not 1 <= settings.port <= 65535:
+        raise SettingsError(f"PORTAL_PORT: {settings.port} is not a TCP port (1-65535)")
+    if settings.db_pool_min > settings.db_pool_max:
+        raise SettingsError("PORTAL_DB_POOL_MIN must not exceed PORTAL_DB_POOL_MAX")
+    return settings

@@ -1,0 +1,80 @@
+"""Health, the OpenAPI document, and problem responses for routes that do not exist."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import asyncpg
+from litestar.testing import AsyncTestClient
+
+from portal.app import create_app
+from sql.settings import Settings
+
+
+async def test_health_reports_database_and_redis(client: AsyncTestClient) -> None:
+    r = await client.get("/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+async def test_503_without_database_but_the_app_answers(
+    client: AsyncTestClient, servers: Settings, db_url: str
+) -> None:
+    # The database goes away under the running app: its connections are cut, it cannot reconnect.
+    admin = await asyncpg.connect(servers.database_url)
+    name = urlsplit(db_url).path.lstrip("/")
+    assert name.startswith("portal_test_")
+    await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    await admin.close()
+    r = await client.get("/health")
+    assert r.status_code == 503
+    assert r.json()["database"] == "unavailable"
+    r = await client.post("/api/v1/auth/token", json={"email": "a@b.cn", "password": "0123456789"})
+    assert (r.status_code, r.json()["code"]) == (503, "service_unavailable")
+    assert r.headers["retry-after"] == "5"
+
+
+async def test_health_degraded_without_redis(settings: Settings) -> None:
+    from domain.clock import SystemClock
+
+    broken = Settings(
+        env="test", database_url=settings.database_url, redis_url="redis://127.0.0.1:1/0"
+    )
+    async with AsyncTestClient(create_app(broken, SystemClock())) as c:
+        r = await c.get("/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "degraded", "database": "ok", "redis": "unavailable"}
+
+
+async def test_openapi_documents_every_route_with_error_schemas(client: AsyncTestClient) -> None:
+    r = await client.get("/schema/openapi.json")
+    assert r.status_code == 200
+    doc = r.json()
+    assert "Problem" in doc["components"]["schemas"]
+    operation_ids = set()
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            operation_ids.add(op["operationId"])
+            if path.startswith("/api/"):
+                codes = set(op["responses"])
+                assert any(c.startswith("2") for c in codes), (path, method)
+                assert any(c.startswith("4") for c in codes), (path, method, "documents no error")
+                for c in codes - {"200", "201", "204"}:
+                    content = op["responses"][c].get("content", {})
+                    assert "application/problem+json" in content, (path, method, c)
+    assert {
+        "register",
+        "issue_token",
+        "logout",
+        "get_me",
+        "create_staff_user",
+        "health",
+    } <= operation_ids
+    assert (await client.get("/schema")).status_code == 200
+
+
+async def test_unknown_route_and_method_are_problems(client: AsyncTestClient) -> None:
+    r = await client.get("/api/v1/nothing-here")
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
+    r = await client.delete("/api/v1/auth/register")
+    assert (r.status_code, r.json()["code"]) == (405, "method_not_allowed")

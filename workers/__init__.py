@@ -1,0 +1,1 @@
+"""arq workers: outbox relay, channels, scheduled jobs."""

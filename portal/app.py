@@ -15,10 +15,18 @@ from redis.asyncio import Redis
 from domain.clock import Clock, SystemClock
 from portal.accounts.controllers import AuthController, MeController, StaffUserController
 from portal.auth.middleware import AuthMiddleware
+from portal.calendar.controllers import CalendarAdminController, CalendarController
 from portal.context import Context, provide_ctx
 from portal.errors import EXCEPTION_HANDLERS
 from portal.health.controllers import HealthController
 from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
+from portal.programs.controllers import (
+    BudgetController,
+    ExchangeAdminController,
+    ExchangeController,
+    ProgramAdminController,
+    ProgramController,
+)
 from sql.pool import create_pool
 from sql.settings import Settings
 
@@ -69,6 +77,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             AuthController,
             MeController,
             StaffUserController,
+            ProgramController,
+            ProgramAdminController,
+            ExchangeController,
+            ExchangeAdminController,
+            BudgetController,
+            CalendarController,
+            CalendarAdminController,
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
         middleware=[AuthMiddleware()],

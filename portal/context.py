@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from redis.asyncio import Redis
 
-from domain.clock import Clock
+from domain.clock import Clock, business_date
 from sql.settings import Settings
 
 
@@ -19,6 +20,10 @@ class Context:
     clock: Clock
     pool: asyncpg.Pool
     redis: Redis
+
+    def today(self) -> date:
+        """Today's business date in China."""
+        return business_date(self.clock.now())
 
 
 def provide_ctx(state: State) -> Context:

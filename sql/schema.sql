@@ -58,12 +58,40 @@ CREATE TABLE public.audit_events (
     CONSTRAINT audit_events_seq_check CHECK ((seq > 0))
 );
 
+CREATE TABLE public.budgets (
+    program_code text NOT NULL,
+    year integer NOT NULL,
+    allocated_fen bigint NOT NULL,
+    reserved_fen bigint DEFAULT 0 NOT NULL,
+    spent_fen bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT budgets_allocated_fen_check CHECK ((allocated_fen >= 0)),
+    CONSTRAINT budgets_reserved_fen_check CHECK ((reserved_fen >= 0)),
+    CONSTRAINT budgets_spent_fen_check CHECK ((spent_fen >= 0)),
+    CONSTRAINT budgets_within_allocation CHECK (((reserved_fen + spent_fen) <= allocated_fen)),
+    CONSTRAINT budgets_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
 CREATE TABLE public.calendar_days (
     day date NOT NULL,
     kind text NOT NULL,
     name_zh text NOT NULL,
     name_en text NOT NULL,
     CONSTRAINT calendar_days_kind_check CHECK ((kind = ANY (ARRAY['holiday'::text, 'workday'::text])))
+);
+
+CREATE TABLE public.exchanges (
+    code text NOT NULL,
+    valid_from date NOT NULL,
+    name_zh text NOT NULL,
+    name_en text NOT NULL,
+    market text NOT NULL,
+    jurisdiction text NOT NULL,
+    eligible boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT exchanges_code_check CHECK ((code ~ '^[A-Z][A-Z0-9]{1,9}$'::text)),
+    CONSTRAINT exchanges_market_check CHECK ((market = ANY (ARRAY['domestic'::text, 'overseas'::text])))
 );
 
 CREATE TABLE public.login_throttle (
@@ -85,6 +113,28 @@ CREATE TABLE public.organizations (
     CONSTRAINT organizations_district_code_check CHECK ((district_code ~ '^[0-9A-HJ-NPQRTUWXY]{6}$'::text)),
     CONSTRAINT organizations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT organizations_uscc_check CHECK ((uscc ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text))
+);
+
+CREATE TABLE public.program_versions (
+    program_code text NOT NULL,
+    version integer NOT NULL,
+    effective_from date NOT NULL,
+    effective_to date NOT NULL,
+    params jsonb NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT program_versions_check CHECK ((effective_to >= effective_from)),
+    CONSTRAINT program_versions_version_check CHECK ((version > 0))
+);
+
+CREATE TABLE public.programs (
+    code text NOT NULL,
+    kind text NOT NULL,
+    article text NOT NULL,
+    title_zh text NOT NULL,
+    title_en text NOT NULL,
+    CONSTRAINT programs_code_check CHECK ((code ~ '^[a-z][a-z0-9-]{1,40}$'::text))
 );
 
 CREATE TABLE public.schema_migrations (
@@ -123,8 +173,14 @@ ALTER TABLE ONLY public.audit_events
 ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (seq);
 
+ALTER TABLE ONLY public.budgets
+    ADD CONSTRAINT budgets_pkey PRIMARY KEY (program_code, year);
+
 ALTER TABLE ONLY public.calendar_days
     ADD CONSTRAINT calendar_days_pkey PRIMARY KEY (day);
+
+ALTER TABLE ONLY public.exchanges
+    ADD CONSTRAINT exchanges_pkey PRIMARY KEY (code, valid_from);
 
 ALTER TABLE ONLY public.login_throttle
     ADD CONSTRAINT login_throttle_pkey PRIMARY KEY (key);
@@ -134,6 +190,12 @@ ALTER TABLE ONLY public.organizations
 
 ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_uscc_key UNIQUE (uscc);
+
+ALTER TABLE ONLY public.program_versions
+    ADD CONSTRAINT program_versions_pkey PRIMARY KEY (program_code, version);
+
+ALTER TABLE ONLY public.programs
+    ADD CONSTRAINT programs_pkey PRIMARY KEY (code);
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
@@ -158,6 +220,12 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events F
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.budgets
+    ADD CONSTRAINT budgets_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
+
+ALTER TABLE ONLY public.program_versions
+    ADD CONSTRAINT program_versions_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
 
 ALTER TABLE ONLY public.user_roles
     ADD CONSTRAINT user_roles_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES public.users(id);

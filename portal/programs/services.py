@@ -1,0 +1,348 @@
+"""Programs, versions, the estimate, exchanges and budgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from domain import programs as rules
+from domain.errors import RuleViolation
+from domain.money import Money, parse_money
+from portal.auth.principal import Principal
+from portal.errors import ProblemError
+from portal.programs import schemas as s
+from sql import audit
+from sql.pool import transaction
+from sql.queries import Q
+
+# Which estimate inputs each kind of program takes, and which of them it requires.
+_INPUTS: dict[str, tuple[set[str], set[str]]] = {
+    "event-support": ({"eligible_costs"}, {"eligible_costs"}),
+    "scenario-project": ({"total_investment"}, {"total_investment"}),
+    "ipo-domestic": ({"stages", "already_paid"}, {"stages"}),
+    "ipo-overseas": (
+        {"exchange", "raised_total", "invested_in_wuhan"},
+        {"exchange", "raised_total", "invested_in_wuhan"},
+    ),
+    "unveiling-award": (set(), set()),
+}
+
+
+def unknown_program(code: str) -> ProblemError:
+    return ProblemError(
+        404, "unknown_program", f"There is no program {code!r}.", f"不存在代码为 {code} 的项目。"
+    )
+
+
+def decode_params(kind: str, params: dict[str, Any]) -> Any:
+    """The program's parameters as its typed struct; a bad document is `invalid_params`."""
+    try:
+        return msgspec.convert(params, rules.PARAMS_BY_KIND[kind])
+    except msgspec.ValidationError as exc:
+        raise RuleViolation(
+            "invalid_params", f"Parameters: {exc}", field="params", message_zh=f"参数不正确:{exc}"
+        ) from None
+
+
+def _out(row: asyncpg.Record, today: dt.date) -> s.ProgramOut:
+    return s.ProgramOut(
+        code=row["code"],
+        article=row["article"],
+        title_zh=row["title_zh"],
+        title_en=row["title_en"],
+        kind=row["kind"],
+        version=row["version"],
+        effective_from=row["effective_from"],
+        effective_to=row["effective_to"],
+        in_effect=row["effective_from"] <= today <= row["effective_to"],
+        params=s.params_to_wire(row["params"]),
+    )
+
+
+async def program_on(
+    conn: asyncpg.Connection | asyncpg.Pool, code: str, today: dt.date
+) -> asyncpg.Record:
+    row = await conn.fetchrow(Q.programs_on, today, code)
+    if row is None:
+        raise unknown_program(code)
+    return row
+
+
+async def list_programs(pool: asyncpg.Pool, today: dt.date) -> s.ProgramList:
+    rows = await pool.fetch(Q.programs_on, today, None)
+    return s.ProgramList([_out(r, today) for r in rows])
+
+
+async def get_program(pool: asyncpg.Pool, code: str, today: dt.date) -> s.ProgramDetail:
+    row = await program_on(pool, code, today)
+    versions = await pool.fetch(Q.program_versions, code)
+    return s.ProgramDetail(
+        program=_out(row, today),
+        versions=[
+            s.VersionOut(
+                version=v["version"],
+                effective_from=v["effective_from"],
+                effective_to=v["effective_to"],
+                params=s.params_to_wire(v["params"]),
+                note=v["note"],
+                created_at=v["created_at"],
+                created_by=v["created_by"],
+            )
+            for v in versions
+        ],
+    )
+
+
+def _money(data: s.EstimateIn, field: str) -> Money:
+    return parse_money(getattr(data, field), field)
+
+
+async def _exchange_eligible(conn: asyncpg.Pool, code: str, on: dt.date) -> bool:
+    row = await conn.fetchrow(Q.exchange_on, code, on)
+    return row is not None and row["market"] == "overseas" and row["eligible"]
+
+
+async def estimate(
+    pool: asyncpg.Pool, code: str, data: s.EstimateIn, today: dt.date, language: str
+) -> s.EstimateOut:
+    row = await program_on(pool, code, today)
+    kind = row["kind"]
+    allowed, required = _INPUTS[kind]
+    given = {f for f in data.__struct_fields__ if getattr(data, f) is not None}
+    problems = [
+        RuleViolation(
+            "invalid_input",
+            f"{f} does not apply to {code}.",
+            field=f,
+            message_zh=f"{code} 不需要填写 {f}。",
+        )
+        for f in sorted(given - allowed)
+    ] + [
+        RuleViolation(
+            "invalid_input",
+            f"{f} is required for {code}.",
+            field=f,
+            message_zh=f"{code} 须填写 {f}。",
+        )
+        for f in sorted(required - given)
+    ]
+    if problems:
+        raise ProblemError(
+            422,
+            "invalid_input",
+            "; ".join(p.message for p in problems),
+            ";".join(p.message_zh for p in problems),
+            errors=problems,
+        )
+    params = decode_params(kind, row["params"])
+    if kind == "event-support":
+        award = rules.event_support_award(params, _money(data, "eligible_costs"))
+    elif kind == "scenario-project":
+        award = rules.scenario_project_award(params, _money(data, "total_investment"))
+    elif kind == "ipo-domestic":
+        paid = _money(data, "already_paid") if data.already_paid is not None else Money.ZERO
+        award = rules.ipo_domestic_award(params, data.stages or [], paid)
+    elif kind == "ipo-overseas":
+        assert data.exchange is not None
+        award = rules.ipo_overseas_award(
+            params,
+            await _exchange_eligible(pool, data.exchange, today),
+            _money(data, "raised_total"),
+            _money(data, "invested_in_wuhan"),
+        )
+    else:
+        award = rules.unveiling_award(params)
+    zh = language == "zh"
+    return s.EstimateOut(
+        amount=str(award.amount),
+        capped=award.capped,
+        breakdown=[
+            s.BreakdownOut(label=(b.label_zh or b.label) if zh else b.label, amount=str(b.amount))
+            for b in award.breakdown
+        ],
+        rule=award.rule_zh if zh else award.rule_en,
+        program_version=row["version"],
+    )
+
+
+async def add_version(
+    pool: asyncpg.Pool, now: dt.datetime, principal: Principal, code: str, data: s.NewVersionIn
+) -> s.VersionOut:
+    if data.effective_to < data.effective_from:
+        raise RuleViolation(
+            "invalid_input",
+            "effective_to is before effective_from.",
+            field="effective_to",
+            message_zh="失效日期早于生效日期。",
+        )
+    async with transaction(pool) as conn:
+        program = await conn.fetchrow(Q.lock_program, code)
+        if program is None:
+            raise unknown_program(code)
+        kind = program["kind"]
+        fen_fields = {f for f in rules.PARAMS_BY_KIND[kind].__struct_fields__ if f.endswith("_fen")}
+        params = decode_params(kind, s.params_from_wire(data.params, fen_fields))
+        stored = msgspec.to_builtins(params)
+        version = await conn.fetchval(
+            Q.insert_program_version,
+            code,
+            data.effective_from,
+            data.effective_to,
+            stored,
+            data.note,
+            now,
+            principal.actor,
+        )
+        await audit.append(
+            conn,
+            at=now,
+            actor=principal.actor,
+            action="program.version_added",
+            entity_type="program",
+            entity_id=code,
+            data={
+                "version": version,
+                "effective_from": data.effective_from.isoformat(),
+                "effective_to": data.effective_to.isoformat(),
+                "params": stored,
+            },
+        )
+    return s.VersionOut(
+        version=version,
+        effective_from=data.effective_from,
+        effective_to=data.effective_to,
+        params=s.params_to_wire(stored),
+        note=data.note,
+        created_at=now,
+        created_by=principal.actor,
+    )
+
+
+def _exchange_out(r: asyncpg.Record, language: str) -> s.ExchangeOut:
+    return s.ExchangeOut(
+        code=r["code"],
+        name=r["name_zh"] if language == "zh" else r["name_en"],
+        name_zh=r["name_zh"],
+        name_en=r["name_en"],
+        market=r["market"],
+        jurisdiction=r["jurisdiction"],
+        eligible=r["eligible"],
+        valid_from=r["valid_from"],
+    )
+
+
+async def list_exchanges(pool: asyncpg.Pool, on: dt.date, language: str) -> s.ExchangeList:
+    return s.ExchangeList(
+        [_exchange_out(r, language) for r in await pool.fetch(Q.exchanges_on, on)]
+    )
+
+
+async def put_exchange(
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    principal: Principal,
+    code: str,
+    data: s.ExchangeIn,
+    language: str,
+) -> s.ExchangeOut:
+    async with transaction(pool) as conn:
+        row = await conn.fetchrow(
+            Q.upsert_exchange,
+            code,
+            data.valid_from,
+            data.name_zh.strip(),
+            data.name_en.strip(),
+            data.market,
+            data.jurisdiction,
+            data.eligible,
+            now,
+            principal.actor,
+        )
+        await audit.append(
+            conn,
+            at=now,
+            actor=principal.actor,
+            action="exchange.changed",
+            entity_type="exchange",
+            entity_id=code,
+            data={**msgspec.to_builtins(data), "valid_from": data.valid_from.isoformat()},
+        )
+    return _exchange_out(row, language)
+
+
+def _budget_out(r: asyncpg.Record) -> s.BudgetOut:
+    allocated, reserved, spent = (
+        Money(r["allocated_fen"]),
+        Money(r["reserved_fen"]),
+        Money(r["spent_fen"]),
+    )
+    return s.BudgetOut(
+        program=r["program"],
+        year=r["year"],
+        allocated=str(allocated),
+        reserved=str(reserved),
+        spent=str(spent),
+        available=str(allocated - reserved - spent),
+    )
+
+
+def check_year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise RuleViolation(
+            "invalid_input",
+            f"{year} is not a budget year (2000-2100).",
+            field="year",
+            message_zh=f"{year} 不是有效的预算年度(2000-2100)。",
+        )
+    return year
+
+
+async def list_budgets(pool: asyncpg.Pool, year: int) -> s.BudgetList:
+    check_year(year)
+    return s.BudgetList([_budget_out(r) for r in await pool.fetch(Q.budgets_for_year, year)])
+
+
+async def set_budget(
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    principal: Principal,
+    program: str,
+    year: int,
+    data: s.BudgetIn,
+) -> s.BudgetOut:
+    check_year(year)
+    allocated = parse_money(data.allocated, "allocated")
+    async with transaction(pool) as conn:
+        if await conn.fetchrow(Q.lock_program, program) is None:
+            raise unknown_program(program)
+        try:
+            async with conn.transaction():
+                row = await conn.fetchrow(Q.set_budget, program, year, allocated.fen, now)
+        except asyncpg.CheckViolationError as exc:
+            if exc.constraint_name != "budgets_within_allocation":
+                raise
+            raise RuleViolation(
+                "allocation_below_committed",
+                "The allocation cannot be less than what is already reserved and spent.",
+                field="allocated",
+                status=409,
+                message_zh="拨款额度不能低于已预留和已支出的金额之和。",
+            ) from None
+        await audit.append(
+            conn,
+            at=now,
+            actor=principal.actor,
+            action="budget.set",
+            entity_type="budget",
+            entity_id=f"{program}/{year}",
+            data={
+                "allocated": str(allocated),
+                "previous": str(Money(row["previous_fen"]))
+                if row["previous_fen"] is not None
+                else None,
+            },
+        )
+    return _budget_out(row)

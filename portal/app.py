@@ -18,7 +18,9 @@ from portal.auth.middleware import AuthMiddleware
 from portal.calendar.controllers import CalendarAdminController, CalendarController
 from portal.context import Context, provide_ctx
 from portal.errors import EXCEPTION_HANDLERS
+from portal.documents.controllers import DocumentController
 from portal.health.controllers import HealthController
+from portal.idempotency import IdempotencyMiddleware
 from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
 from portal.programs.controllers import (
     BudgetController,
@@ -31,6 +33,8 @@ from sql.pool import create_pool
 from sql.settings import Settings
 
 log = logging.getLogger("portal")
+
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024  # 20 MiB per file, as the issue sets
 
 
 async def _connect_pool(settings: Settings) -> asyncpg.Pool:
@@ -84,9 +88,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             BudgetController,
             CalendarController,
             CalendarAdminController,
+            DocumentController,
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
-        middleware=[AuthMiddleware()],
+        middleware=[AuthMiddleware(), IdempotencyMiddleware()],
+        request_max_body_size=DOCUMENT_MAX_BYTES + 1024 * 1024,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OPENAPI_CONFIG,

@@ -1,0 +1,1 @@
+"""Uploaded documents: content-checked, hashed, stored under server-made names."""

@@ -14,11 +14,15 @@ from redis.asyncio import Redis
 
 from domain.clock import Clock, SystemClock
 from portal.accounts.controllers import AuthController, MeController, StaffUserController
+from portal.applications.controllers import ApplicationController
 from portal.auth.middleware import AuthMiddleware
 from portal.calendar.controllers import CalendarAdminController, CalendarController
 from portal.context import Context, provide_ctx
-from portal.errors import EXCEPTION_HANDLERS
+from portal.disbursements.controllers import DisbursementController
 from portal.documents.controllers import DocumentController
+from portal.documents.services import MAX_BYTES
+from portal.errors import EXCEPTION_HANDLERS
+from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
 from portal.idempotency import IdempotencyMiddleware
 from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
@@ -29,12 +33,12 @@ from portal.programs.controllers import (
     ProgramAdminController,
     ProgramController,
 )
+from portal.publicity.controllers import AnnouncementController, PublicityAdminController
+from portal.review.controllers import ReviewController
 from sql.pool import create_pool
 from sql.settings import Settings
 
 log = logging.getLogger("portal")
-
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024  # 20 MiB per file, as the issue sets
 
 
 async def _connect_pool(settings: Settings) -> asyncpg.Pool:
@@ -89,10 +93,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             CalendarController,
             CalendarAdminController,
             DocumentController,
+            ApplicationController,
+            ReviewController,
+            DisbursementController,
+            PublicityAdminController,
+            AnnouncementController,
+            ExportController,
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
         middleware=[AuthMiddleware(), IdempotencyMiddleware()],
-        request_max_body_size=DOCUMENT_MAX_BYTES + 1024 * 1024,
+        # A document of the largest size plus its multipart envelope.
+        request_max_body_size=MAX_BYTES + 1024 * 1024,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OPENAPI_CONFIG,

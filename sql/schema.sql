@@ -43,6 +43,51 @@ CREATE TABLE public.api_tokens (
     CONSTRAINT api_tokens_token_hash_check CHECK ((length(token_hash) = 32))
 );
 
+CREATE TABLE public.application_lines (
+    application_id uuid NOT NULL,
+    line_no integer NOT NULL,
+    kind text NOT NULL,
+    category text NOT NULL,
+    description text NOT NULL,
+    amount_fen bigint NOT NULL,
+    invoice_numbers text[] DEFAULT '{}'::text[] NOT NULL,
+    document_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    approved_fen bigint,
+    cut_reason text,
+    CONSTRAINT application_lines_amount_fen_check CHECK ((amount_fen >= 0)),
+    CONSTRAINT application_lines_check CHECK (((approved_fen >= 0) AND (approved_fen <= amount_fen))),
+    CONSTRAINT application_lines_kind_check CHECK ((kind = ANY (ARRAY['budget'::text, 'expense'::text, 'investment'::text]))),
+    CONSTRAINT application_lines_line_no_check CHECK ((line_no >= 0))
+);
+
+CREATE TABLE public.applications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    type text NOT NULL,
+    status text NOT NULL,
+    program_code text NOT NULL,
+    program_version integer NOT NULL,
+    reference text,
+    title text DEFAULT ''::text NOT NULL,
+    payload jsonb NOT NULL,
+    filing_id uuid,
+    amount_requested_fen bigint,
+    amount_approved_fen bigint,
+    award jsonb,
+    budget_year integer,
+    passed_by uuid,
+    approved_by uuid,
+    created_by uuid NOT NULL,
+    submitted_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT applications_amount_approved_fen_check CHECK ((amount_approved_fen >= 0)),
+    CONSTRAINT applications_amount_requested_fen_check CHECK ((amount_requested_fen >= 0)),
+    CONSTRAINT applications_check CHECK (((amount_approved_fen IS NULL) = (award IS NULL))),
+    CONSTRAINT applications_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'reviewed'::text, 'recognized'::text, 'approved'::text, 'publicized'::text, 'confirmed'::text, 'disbursed'::text, 'returned'::text, 'rejected'::text, 'withdrawn'::text, 'lapsed'::text]))),
+    CONSTRAINT applications_type_check CHECK ((type = ANY (ARRAY['event_filing'::text, 'event_claim'::text, 'ipo_domestic_claim'::text, 'ipo_overseas_claim'::text, 'scenario_project'::text, 'unveiling_award'::text])))
+);
+
 CREATE TABLE public.audit_events (
     seq bigint NOT NULL,
     at timestamp with time zone NOT NULL,
@@ -80,6 +125,31 @@ CREATE TABLE public.calendar_days (
     CONSTRAINT calendar_days_kind_check CHECK ((kind = ANY (ARRAY['holiday'::text, 'workday'::text])))
 );
 
+CREATE TABLE public.disbursements (
+    application_id uuid NOT NULL,
+    paid_on date NOT NULL,
+    amount_fen bigint NOT NULL,
+    reference text NOT NULL,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT disbursements_amount_fen_check CHECK ((amount_fen > 0))
+);
+
+CREATE TABLE public.documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid,
+    uploaded_by uuid NOT NULL,
+    filename text NOT NULL,
+    content_type text NOT NULL,
+    size_bytes bigint NOT NULL,
+    sha256 bytea NOT NULL,
+    storage_key text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT documents_content_type_check CHECK ((content_type = ANY (ARRAY['application/pdf'::text, 'image/jpeg'::text, 'image/png'::text, 'application/ofd'::text, 'application/xml'::text]))),
+    CONSTRAINT documents_sha256_check CHECK ((length(sha256) = 32)),
+    CONSTRAINT documents_size_bytes_check CHECK ((size_bytes > 0))
+);
+
 CREATE TABLE public.exchanges (
     code text NOT NULL,
     valid_from date NOT NULL,
@@ -94,12 +164,37 @@ CREATE TABLE public.exchanges (
     CONSTRAINT exchanges_market_check CHECK ((market = ANY (ARRAY['domestic'::text, 'overseas'::text])))
 );
 
+CREATE TABLE public.idempotency_keys (
+    scope text NOT NULL,
+    key text NOT NULL,
+    request_hash bytea NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    completed_at timestamp with time zone,
+    status_code integer,
+    content_type text,
+    body bytea,
+    CONSTRAINT idempotency_keys_check CHECK ((((completed_at IS NULL) = (status_code IS NULL)) AND ((completed_at IS NULL) = (body IS NULL)))),
+    CONSTRAINT idempotency_keys_key_check CHECK (((length(key) >= 1) AND (length(key) <= 200))),
+    CONSTRAINT idempotency_keys_request_hash_check CHECK ((length(request_hash) = 32)),
+    CONSTRAINT idempotency_keys_status_code_check CHECK (((status_code >= 100) AND (status_code <= 599)))
+);
+
 CREATE TABLE public.login_throttle (
     key text NOT NULL,
     failures integer NOT NULL,
     window_start timestamp with time zone NOT NULL,
     locked_until timestamp with time zone,
     CONSTRAINT login_throttle_failures_check CHECK ((failures >= 0))
+);
+
+CREATE TABLE public.objections (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    application_id uuid NOT NULL,
+    batch_id uuid NOT NULL,
+    reason text NOT NULL,
+    contact text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    upheld_at timestamp with time zone
 );
 
 CREATE TABLE public.organizations (
@@ -113,6 +208,23 @@ CREATE TABLE public.organizations (
     CONSTRAINT organizations_district_code_check CHECK ((district_code ~ '^[0-9A-HJ-NPQRTUWXY]{6}$'::text)),
     CONSTRAINT organizations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT organizations_uscc_check CHECK ((uscc ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text))
+);
+
+CREATE TABLE public.outbox (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    topic text NOT NULL,
+    payload jsonb NOT NULL,
+    relayed_at timestamp with time zone
+);
+
+ALTER TABLE public.outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.outbox_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 CREATE TABLE public.program_versions (
@@ -135,6 +247,30 @@ CREATE TABLE public.programs (
     title_zh text NOT NULL,
     title_en text NOT NULL,
     CONSTRAINT programs_code_check CHECK ((code ~ '^[a-z][a-z0-9-]{1,40}$'::text))
+);
+
+CREATE TABLE public.publicity_batches (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    created_by uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    closed_at timestamp with time zone,
+    CONSTRAINT publicity_batches_check CHECK ((ends_on >= starts_on))
+);
+
+CREATE TABLE public.publicity_items (
+    batch_id uuid NOT NULL,
+    application_id uuid NOT NULL,
+    amount_fen bigint NOT NULL,
+    CONSTRAINT publicity_items_amount_fen_check CHECK ((amount_fen >= 0))
+);
+
+CREATE TABLE public.reference_counters (
+    prefix text NOT NULL,
+    year integer NOT NULL,
+    last integer NOT NULL,
+    CONSTRAINT reference_counters_last_check CHECK ((last > 0))
 );
 
 CREATE TABLE public.schema_migrations (
@@ -167,6 +303,15 @@ CREATE TABLE public.users (
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (token_hash);
 
+ALTER TABLE ONLY public.application_lines
+    ADD CONSTRAINT application_lines_pkey PRIMARY KEY (application_id, line_no);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_reference_key UNIQUE (reference);
+
 ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_hash_key UNIQUE (hash);
 
@@ -179,11 +324,26 @@ ALTER TABLE ONLY public.budgets
 ALTER TABLE ONLY public.calendar_days
     ADD CONSTRAINT calendar_days_pkey PRIMARY KEY (day);
 
+ALTER TABLE ONLY public.disbursements
+    ADD CONSTRAINT disbursements_pkey PRIMARY KEY (application_id);
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_storage_key_key UNIQUE (storage_key);
+
 ALTER TABLE ONLY public.exchanges
     ADD CONSTRAINT exchanges_pkey PRIMARY KEY (code, valid_from);
 
+ALTER TABLE ONLY public.idempotency_keys
+    ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (scope, key);
+
 ALTER TABLE ONLY public.login_throttle
     ADD CONSTRAINT login_throttle_pkey PRIMARY KEY (key);
+
+ALTER TABLE ONLY public.objections
+    ADD CONSTRAINT objections_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
@@ -191,11 +351,23 @@ ALTER TABLE ONLY public.organizations
 ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_uscc_key UNIQUE (uscc);
 
+ALTER TABLE ONLY public.outbox
+    ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.program_versions
     ADD CONSTRAINT program_versions_pkey PRIMARY KEY (program_code, version);
 
 ALTER TABLE ONLY public.programs
     ADD CONSTRAINT programs_pkey PRIMARY KEY (code);
+
+ALTER TABLE ONLY public.publicity_batches
+    ADD CONSTRAINT publicity_batches_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.publicity_items
+    ADD CONSTRAINT publicity_items_pkey PRIMARY KEY (batch_id, application_id);
+
+ALTER TABLE ONLY public.reference_counters
+    ADD CONSTRAINT reference_counters_pkey PRIMARY KEY (prefix, year);
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
@@ -208,7 +380,27 @@ ALTER TABLE ONLY public.users
 
 CREATE INDEX api_tokens_user_id_idx ON public.api_tokens USING btree (user_id);
 
+CREATE INDEX application_lines_invoices_idx ON public.application_lines USING gin (invoice_numbers);
+
+CREATE INDEX applications_created_idx ON public.applications USING btree (created_at, id);
+
+CREATE UNIQUE INDEX applications_one_live_claim ON public.applications USING btree (filing_id) WHERE ((type = 'event_claim'::text) AND (status <> ALL (ARRAY['withdrawn'::text, 'rejected'::text, 'lapsed'::text])));
+
+CREATE INDEX applications_org_idx ON public.applications USING btree (org_id, created_at DESC, id DESC);
+
+CREATE INDEX applications_queue_idx ON public.applications USING btree (status, program_code, created_at, id);
+
 CREATE INDEX audit_events_entity_idx ON public.audit_events USING btree (entity_type, entity_id, seq);
+
+CREATE INDEX idempotency_keys_created_at_idx ON public.idempotency_keys USING btree (created_at);
+
+CREATE INDEX objections_application_idx ON public.objections USING btree (application_id);
+
+CREATE INDEX outbox_pending_idx ON public.outbox USING btree (id) WHERE (relayed_at IS NULL);
+
+CREATE INDEX publicity_batches_open_idx ON public.publicity_batches USING btree (ends_on) WHERE (closed_at IS NULL);
+
+CREATE INDEX publicity_items_application_idx ON public.publicity_items USING btree (application_id);
 
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email);
 
@@ -221,11 +413,59 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events F
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY public.application_lines
+    ADD CONSTRAINT application_lines_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_filing_id_fkey FOREIGN KEY (filing_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_passed_by_fkey FOREIGN KEY (passed_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_program_code_program_version_fkey FOREIGN KEY (program_code, program_version) REFERENCES public.program_versions(program_code, version);
+
 ALTER TABLE ONLY public.budgets
     ADD CONSTRAINT budgets_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
 
+ALTER TABLE ONLY public.disbursements
+    ADD CONSTRAINT disbursements_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.disbursements
+    ADD CONSTRAINT disbursements_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.objections
+    ADD CONSTRAINT objections_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.objections
+    ADD CONSTRAINT objections_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.publicity_batches(id);
+
 ALTER TABLE ONLY public.program_versions
     ADD CONSTRAINT program_versions_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
+
+ALTER TABLE ONLY public.publicity_batches
+    ADD CONSTRAINT publicity_batches_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.publicity_items
+    ADD CONSTRAINT publicity_items_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.publicity_items
+    ADD CONSTRAINT publicity_items_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.publicity_batches(id);
 
 ALTER TABLE ONLY public.user_roles
     ADD CONSTRAINT user_roles_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES public.users(id);

@@ -106,6 +106,8 @@ def settings(servers: Settings, db_url: str, redis_url: str, tmp_path: Path) -> 
         database_url=db_url,
         redis_url=redis_url,
         trusted_proxies=("10.9.9.9/32",),
+        # Tests move the clock by months; a token outlives them unless a test says otherwise.
+        token_ttl_seconds=400 * 86400,
     )
 
 

@@ -72,3 +72,8 @@ RETURNING code, valid_from, name_zh, name_en, market, jurisdiction, eligible;
 -- name: exchange_history
 SELECT code, valid_from, name_zh, name_en, market, jurisdiction, eligible
 FROM exchanges ORDER BY code, valid_from;
+
+-- name: version_window
+SELECT kind, params, effective_from, effective_to
+FROM program_versions v JOIN programs p ON p.code = v.program_code
+WHERE v.program_code = $1 AND v.version = $2;

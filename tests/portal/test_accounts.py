@@ -9,6 +9,7 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
+from sql.settings import Settings
 from tests.factories import PASSWORD, bearer, make_uscc, register, token
 from tests.portal.conftest import StaffFactory
 
@@ -105,14 +106,14 @@ async def test_weak_password_is_refused(client: AsyncTestClient) -> None:
     )
 
 
-async def test_token_me_logout(client: AsyncTestClient) -> None:
+async def test_token_me_logout(client: AsyncTestClient, settings: Settings) -> None:
     org = await register(client, email="Boss@Example.cn")
     r = await client.post(
         "/api/v1/auth/token", json={"email": "boss@example.cn", "password": PASSWORD}
     )
     assert r.status_code == 200
     body = r.json()
-    assert body["token_type"] == "bearer" and body["expires_in"] == 8 * 3600
+    assert body["token_type"] == "bearer" and body["expires_in"] == settings.token_ttl_seconds
     me = await client.get("/api/v1/me", headers=bearer(body["access_token"]))
     assert me.status_code == 200
     assert me.json()["user"]["email"] == "boss@example.cn"
@@ -138,10 +139,12 @@ async def test_wrong_credentials_are_401(client: AsyncTestClient) -> None:
         assert (r.status_code, r.json()["code"]) == (401, "invalid_credentials")
 
 
-async def test_token_expires(client: AsyncTestClient, clock: FrozenClock) -> None:
+async def test_token_expires(
+    client: AsyncTestClient, clock: FrozenClock, settings: Settings
+) -> None:
     org = await register(client)
     headers = bearer(org["token"])
-    clock.advance(timedelta(hours=8) - timedelta(seconds=1))
+    clock.advance(timedelta(seconds=settings.token_ttl_seconds - 1))
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
     clock.advance(timedelta(seconds=1))
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401

@@ -1,0 +1,287 @@
+"""The applicant's side of the lifecycle: drafts, edits, submission, withdrawal, lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from domain.errors import RuleViolation
+from domain.lifecycle import EDITABLE, Action, Actor, Status, next_status
+from portal.applications import schemas as s
+from portal.applications.registry import HANDLERS
+from portal.applications.types import Draft, TypeHandler, lines_from_rows
+from portal.applications.views import (
+    application_out,
+    decode_cursor,
+    encode_cursor,
+    not_found,
+    summary,
+)
+from portal.auth.principal import Principal
+from portal.errors import ProblemError
+from sql import audit, outbox
+from sql.applications import ActorRef, lock, record_transition
+from sql.pool import transaction
+from sql.queries import Q
+
+
+def _actor(principal: Principal) -> ActorRef:
+    return ActorRef(principal.actor, principal.name)
+
+
+def rule_problem(violations: list[RuleViolation]) -> ProblemError:
+    """Many reasons at once; the first one's code stands for them all."""
+    first = violations[0]
+    return ProblemError(
+        first.status if len(violations) == 1 else 422,
+        first.code,
+        "; ".join(v.message for v in violations),
+        ";".join(v.message_zh for v in violations),
+        errors=violations,
+    )
+
+
+def _document_ids(payload: dict[str, Any], draft: Draft) -> set[UUID]:
+    ids = {UUID(str(d["document_id"])) for d in payload.get("documents", [])}
+    for line in draft.lines:
+        ids.update(line.document_ids)
+    return ids
+
+
+async def _check_documents(conn: asyncpg.Connection, org_id: UUID, draft: Draft) -> None:
+    wanted = _document_ids(draft.payload, draft)
+    if not wanted:
+        return
+    owned = {r["id"] for r in await conn.fetch(Q.documents_owned, org_id, list(wanted))}
+    missing = sorted(str(d) for d in wanted - owned)
+    if missing:
+        raise RuleViolation(
+            "unknown_document",
+            f"Upload these documents first: {', '.join(missing)}.",
+            field="documents",
+            message_zh=f"请先上传这些文件:{', '.join(missing)}。",
+        )
+
+
+async def _write_lines(conn: asyncpg.Connection, application_id: UUID, draft: Draft) -> None:
+    await conn.executemany(
+        Q.insert_line,
+        [
+            (
+                application_id,
+                i,
+                x.kind,
+                x.category,
+                x.description,
+                x.amount.fen,
+                list(x.invoice_numbers),
+                list(x.document_ids),
+            )
+            for i, x in enumerate(draft.lines)
+        ],
+    )
+
+
+def _claim_exists() -> RuleViolation:
+    return RuleViolation(
+        "claim_exists",
+        "This filing already has a claim in progress.",
+        field="filing_id",
+        message_zh="该备案已有正在办理的兑现申报。",
+        status=409,
+    )
+
+
+async def create(
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    today: dt.date,
+    principal: Principal,
+    data: msgspec.Struct,
+    language: str,
+) -> s.ApplicationOut:
+    handler = HANDLERS[str(type(data).__struct_config__.tag)]
+    assert principal.org_id is not None
+    async with transaction(pool) as conn:
+        org = await conn.fetchrow(Q.org_by_id, principal.org_id)
+        draft = await handler.draft(conn, org, data, today)
+        await _check_documents(conn, principal.org_id, draft)
+        try:
+            async with conn.transaction():
+                app_id = await conn.fetchval(
+                    Q.insert_application,
+                    principal.org_id,
+                    handler.type,
+                    handler.program_code,
+                    draft.program_version,
+                    draft.title,
+                    draft.payload,
+                    draft.filing_id,
+                    draft.amount_requested.fen if draft.amount_requested is not None else None,
+                    principal.user_id,
+                    now,
+                )
+        except asyncpg.UniqueViolationError:
+            raise _claim_exists() from None
+        await _write_lines(conn, app_id, draft)
+        await outbox.emit(
+            conn,
+            at=now,
+            topic="application.created",
+            payload={
+                "application_id": str(app_id),
+                "org_id": str(principal.org_id),
+                "type": handler.type,
+            },
+        )
+        await audit.append(
+            conn,
+            at=now,
+            actor=principal.actor,
+            action="application.created",
+            entity_type="application",
+            entity_id=str(app_id),
+            data={"to_status": "draft", "actor_name": principal.name, "type": handler.type},
+        )
+    return await application_out(pool, app_id, principal, language)
+
+
+async def _own_locked(
+    conn: asyncpg.Connection, principal: Principal, application_id: UUID
+) -> asyncpg.Record:
+    row = await lock(conn, application_id)
+    if row is None or row["org_id"] != principal.org_id:
+        raise not_found()
+    return row
+
+
+async def _load(
+    conn: asyncpg.Connection, row: asyncpg.Record
+) -> tuple[TypeHandler, msgspec.Struct, list[Any]]:
+    handler = HANDLERS[row["type"]]
+    lines = lines_from_rows(await conn.fetch(Q.lines_of, row["id"]))
+    return handler, handler.join(row["payload"], lines), lines
+
+
+async def patch(
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    today: dt.date,
+    principal: Principal,
+    application_id: UUID,
+    changes: dict[str, Any],
+    language: str,
+) -> s.ApplicationOut:
+    async with transaction(pool) as conn:
+        row = await _own_locked(conn, principal, application_id)
+        if Status(row["status"]) not in EDITABLE:
+            raise RuleViolation(
+                "invalid_transition",
+                f"An application that is {row['status']} cannot be edited.",
+                message_zh="该申请当前状态下不能修改。",
+                status=409,
+            )
+        handler, current, _ = await _load(conn, row)
+        if "type" in changes and changes["type"] != row["type"]:
+            raise RuleViolation(
+                "invalid_input",
+                "The type of an application cannot change.",
+                field="type",
+                message_zh="申请类型不能修改。",
+            )
+        merged = {**msgspec.to_builtins(current), **changes, "type": row["type"]}
+        try:
+            payload: msgspec.Struct = msgspec.convert(merged, handler.payload_type)
+        except msgspec.ValidationError as exc:
+            raise RuleViolation(
+                "invalid_input", str(exc), field=_path(exc), message_zh=f"格式不正确:{exc}"
+            ) from None
+        org = await conn.fetchrow(Q.org_by_id, principal.org_id)
+        draft = await handler.draft(conn, org, payload, today)
+        if row["filing_id"] is not None and draft.filing_id != row["filing_id"]:
+            raise RuleViolation(
+                "invalid_input",
+                "A claim's filing cannot change.",
+                field="filing_id",
+                message_zh="兑现申报对应的备案不能修改。",
+            )
+        await _check_documents(conn, principal.org_id, draft)  # type: ignore[arg-type]
+        await conn.execute(
+            Q.update_draft,
+            application_id,
+            draft.title,
+            draft.payload,
+            draft.filing_id,
+            draft.amount_requested.fen if draft.amount_requested is not None else None,
+            now,
+        )
+        await conn.execute(Q.delete_lines, application_id)
+        await _write_lines(conn, application_id, draft)
+        await audit.append(
+            conn,
+            at=now,
+            actor=principal.actor,
+            action="application.edited",
+            entity_type="application",
+            entity_id=str(application_id),
+            data={"actor_name": principal.name, "fields": sorted(changes)},
+        )
+    return await application_out(pool, application_id, principal, language)
+
+
+def _path(exc: msgspec.ValidationError) -> str:
+    text = str(exc)
+    return text.rsplit("`$.", 1)[-1].rstrip("`") if "`$." in text else "$"
+
+
+async def submit(
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    today: dt.date,
+    principal: Principal,
+    application_id: UUID,
+    language: str,
+) -> s.ApplicationOut:
+    async with transaction(pool) as conn:
+        row = await _own_locked(conn, principal, application_id)
+        target = next_status(
+            row["type"], Status(row["status"]), Action.SUBMIT, frozenset({Actor.APPLICANT})
+        )
+        handler, payload, lines = await _load(conn, row)
+        violations = await handler.check_submit(conn, row, payload, lines, today)
+        if violations:
+            raise rule_problem(violations)
+        await record_transition(
+            conn, row, action="submit", to_status=target, actor=_actor(principal), at=now
+        )
+    return await application_out(pool, application_id, principal, language)
+
+
+async def withdraw(
+    pool: asyncpg.Pool, now: dt.datetime, principal: Principal, application_id: UUID, language: str
+) -> s.ApplicationOut:
+    async with transaction(pool) as conn:
+        row = await _own_locked(conn, principal, application_id)
+        target = next_status(
+            row["type"], Status(row["status"]), Action.WITHDRAW, frozenset({Actor.APPLICANT})
+        )
+        await record_transition(
+            conn, row, action="withdraw", to_status=target, actor=_actor(principal), at=now
+        )
+    return await application_out(pool, application_id, principal, language)
+
+
+async def list_own(
+    pool: asyncpg.Pool, principal: Principal, limit: int, cursor: str | None
+) -> s.Page:
+    after_at, after_id = decode_cursor(cursor)
+    rows = await pool.fetch(Q.org_applications, principal.org_id, after_at, after_id, limit + 1)
+    items = [summary(r) for r in rows[:limit]]
+    more = len(rows) > limit
+    return s.Page(
+        items, encode_cursor(rows[limit - 1]["created_at"], rows[limit - 1]["id"]) if more else None
+    )

@@ -1,0 +1,163 @@
+"""What each application type adds to the shared lifecycle: its payload, lines and rules."""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from domain.errors import RuleViolation
+from domain.event_support import ReviewedLine
+from domain.money import Money, parse_money
+from domain.programs import Award
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLine:
+    kind: str
+    category: str
+    description: str
+    amount: Money
+    invoice_numbers: tuple[str, ...] = ()
+    document_ids: tuple[UUID, ...] = ()
+    approved: Money | None = None
+    cut_reason: str | None = None
+
+
+@dataclass
+class Draft:
+    """A payload as the database keeps it: fields as JSON, lines as rows, money in fen."""
+
+    title: str
+    payload: dict[str, Any]
+    lines: list[StoredLine]
+    program_version: int
+    filing_id: UUID | None = None
+    amount_requested: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something a reviewer must look at; it does not block."""
+
+    code: str
+    message: str
+    message_zh: str
+    related: list[str] = field(default_factory=list)
+
+
+class TypeHandler:
+    """Defaults shared by the types; each subclass names its payload and overrides its rules."""
+
+    type: ClassVar[str]
+    program_code: ClassVar[str]
+    payload_type: ClassVar[builtins.type[msgspec.Struct]]
+    lines_field: ClassVar[str | None] = None
+    line_kind: ClassVar[str] = "expense"
+
+    # --- shape -------------------------------------------------------------------------
+    def split(self, payload: msgspec.Struct) -> tuple[dict[str, Any], list[StoredLine]]:
+        data = msgspec.to_builtins(payload)
+        data.pop("type", None)
+        raw_lines = data.pop(self.lines_field, []) if self.lines_field else []
+        lines = [
+            StoredLine(
+                kind=self.line_kind,
+                category=line["category"],
+                description=line.get("description", ""),
+                amount=parse_money(line["amount"], f"{self.lines_field}.{i}.amount"),
+                invoice_numbers=tuple(line.get("invoice_numbers", ())),
+                document_ids=tuple(UUID(d) for d in line.get("document_ids", ())),
+            )
+            for i, line in enumerate(raw_lines)
+        ]
+        return data, lines
+
+    def join(self, payload: dict[str, Any], lines: list[StoredLine]) -> msgspec.Struct:
+        wire = dict(payload)
+        if self.lines_field:
+            wire[self.lines_field] = [line_to_wire(line, reviewed=False) for line in lines]
+        return msgspec.convert(wire, self.payload_type)
+
+    def title(self, payload: msgspec.Struct) -> str:
+        return str(getattr(payload, "title", None) or "")
+
+    # --- rules -------------------------------------------------------------------------
+    async def draft(
+        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: msgspec.Struct, today: dt.date
+    ) -> Draft:
+        raise NotImplementedError
+
+    async def check_submit(
+        self,
+        conn: asyncpg.Connection,
+        app: asyncpg.Record,
+        payload: msgspec.Struct,
+        lines: list[StoredLine],
+        today: dt.date,
+    ) -> list[RuleViolation]:
+        return []
+
+    async def check_approve(
+        self,
+        conn: asyncpg.Connection,
+        app: asyncpg.Record,
+        payload: msgspec.Struct,
+        lines: list[StoredLine],
+        today: dt.date,
+    ) -> None:
+        violations = await self.check_submit(conn, app, payload, lines, today)
+        if violations:
+            raise violations[0]
+
+    async def award(
+        self,
+        conn: asyncpg.Connection,
+        app: asyncpg.Record,
+        payload: msgspec.Struct,
+        reviewed: list[ReviewedLine],
+    ) -> Award | None:
+        """The award computed at approval; None for a filing, which is recognized, not paid."""
+        return None
+
+    async def flags(
+        self, conn: asyncpg.Connection, app: asyncpg.Record, lines: list[StoredLine]
+    ) -> list[Flag]:
+        return []
+
+
+def line_to_wire(line: StoredLine, *, reviewed: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "category": line.category,
+        "description": line.description,
+        "amount": str(line.amount),
+        "document_ids": [str(d) for d in line.document_ids],
+    }
+    if line.kind == "expense":
+        out["invoice_numbers"] = list(line.invoice_numbers)
+    if reviewed and line.approved is not None:
+        out["approved_amount"] = str(line.approved)
+        if line.cut_reason:
+            out["cut_reason"] = line.cut_reason
+    return out
+
+
+def lines_from_rows(rows: list[asyncpg.Record]) -> list[StoredLine]:
+    return [
+        StoredLine(
+            kind=r["kind"],
+            category=r["category"],
+            description=r["description"],
+            amount=Money(r["amount_fen"]),
+            invoice_numbers=tuple(r["invoice_numbers"]),
+            document_ids=tuple(r["document_ids"]),
+            approved=Money(r["approved_fen"]) if r["approved_fen"] is not None else None,
+            cut_reason=r["cut_reason"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,144 @@
+"""How an application reads on the wire, for its organization and for staff."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from domain.accounts import STAFF_ROLES
+from domain.errors import RuleViolation
+from domain.lifecycle import Actor, Status, allowed_actions
+from domain.money import Money
+from portal.applications import schemas as s
+from portal.applications.registry import HANDLERS
+from portal.applications.types import line_to_wire, lines_from_rows
+from portal.auth.principal import Principal
+from portal.errors import ProblemError
+from sql.queries import Q
+
+
+def not_found() -> ProblemError:
+    return ProblemError(404, "not_found", "No such application.", "未找到该申请。")
+
+
+def is_staff(principal: Principal) -> bool:
+    return not principal.roles.isdisjoint(STAFF_ROLES)
+
+
+def _money(fen: int | None) -> str | None:
+    return None if fen is None else str(Money(fen))
+
+
+def award_out(award: dict[str, Any] | None, language: str) -> s.AwardOut | None:
+    if award is None:
+        return None
+    zh = language == "zh"
+    return s.AwardOut(
+        amount=str(Money(award["amount_fen"])),
+        capped=award["capped"],
+        breakdown=[
+            s.BreakdownOut(
+                (b["label_zh"] or b["label"]) if zh else b["label"], str(Money(b["amount_fen"]))
+            )
+            for b in award["breakdown"]
+        ],
+        rule=award["rule_zh"] if zh else award["rule_en"],
+        program_version=award["program_version"],
+    )
+
+
+async def application_out(
+    conn: asyncpg.Connection | asyncpg.Pool, application_id: UUID, viewer: Principal, language: str
+) -> s.ApplicationOut:
+    row = await conn.fetchrow(Q.application_by_id, application_id)
+    staff = is_staff(viewer)
+    if row is None or not (staff or row["org_id"] == viewer.org_id):
+        raise not_found()  # another organization's application does not exist for you
+    handler = HANDLERS[row["type"]]
+    lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
+    payload = dict(row["payload"])
+    if handler.lines_field:
+        payload[handler.lines_field] = [line_to_wire(x, reviewed=True) for x in lines]
+    history = [
+        s.HistoryEntry(
+            at=e["at"],
+            actor=e["data"].get("actor_name", e["actor"]),
+            action=e["action"].removeprefix("application."),
+            from_status=e["data"].get("from_status"),
+            to_status=e["data"].get("to_status"),
+            comment=e["data"].get("comment", ""),
+        )
+        for e in await conn.fetch(Q.history_of, str(application_id))
+    ]
+    who: frozenset[Any] = frozenset(viewer.roles) | (
+        {Actor.APPLICANT} if row["org_id"] == viewer.org_id else set()
+    )
+    flags = await handler.flags(conn, row, lines) if staff else []
+    return s.ApplicationOut(
+        id=row["id"],
+        type=row["type"],
+        status=row["status"],
+        reference=row["reference"],
+        program_code=row["program_code"],
+        program_version=row["program_version"],
+        org_id=row["org_id"],
+        payload=payload,
+        amount_requested=_money(row["amount_requested_fen"]),
+        amount_approved=_money(row["amount_approved_fen"]),
+        award=award_out(row["award"], language),
+        history=history,
+        allowed_actions=[str(a) for a in allowed_actions(row["type"], Status(row["status"]), who)],
+        flags=[
+            s.FlagOut(f.code, f.message_zh if language == "zh" else f.message, f.related)
+            for f in flags
+        ],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        submitted_at=row["submitted_at"],
+        org_name=row["org_name"],
+    )
+
+
+def summary(r: asyncpg.Record) -> s.ApplicationSummary:
+    return s.ApplicationSummary(
+        id=r["id"],
+        type=r["type"],
+        status=r["status"],
+        reference=r["reference"],
+        program_code=r["program_code"],
+        title=r["title"],
+        amount_requested=_money(r["amount_requested_fen"]),
+        amount_approved=_money(r["amount_approved_fen"]),
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        submitted_at=r["submitted_at"],
+        org_id=r.get("org_id"),
+        org_name=r.get("org_name"),
+    )
+
+
+# Keyset cursors: opaque to clients, (created_at, id) inside.
+def encode_cursor(created_at: dt.datetime, row_id: UUID) -> str:
+    raw = msgspec.json.encode([created_at.isoformat(), str(row_id)])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.datetime | None, UUID | None]:
+    if not cursor:
+        return None, None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        at, row_id = msgspec.json.decode(raw, type=tuple[str, str])
+        return dt.datetime.fromisoformat(at), UUID(row_id)
+    except (ValueError, msgspec.DecodeError, TypeError):
+        raise RuleViolation(
+            "invalid_input",
+            "The cursor is not one this API gave out.",
+            field="cursor",
+            message_zh="分页游标无效。",
+        ) from None

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, JSONBody, Parameter
+
+from domain.accounts import STAFF_ROLES, Role
+from portal.applications import schemas as s
+from portal.auth.guards import has_role, principal_of
+from portal.context import Ctx
+from portal.errors import problems
+from portal.i18n import language_of
+from portal.review import services
+
+AnyRequest = Request[Any, Any, Any]
+
+
+class ReviewController(Controller):
+    path = "/api/v1/admin/applications"
+    tags = ["review"]
+
+    @get(
+        operation_id="work_queue",
+        guards=[has_role(*STAFF_ROLES)],
+        responses=problems(401, 403, 422),
+        summary="The work queue: filter by status, type, program and text; oldest first",
+    )
+    async def work_queue(
+        self,
+        ctx: Ctx,
+        status: s.StatusName | None = None,
+        type: s.TypeName | None = None,
+        program: Annotated[str | None, Parameter(max_length=40)] = None,
+        q: Annotated[str | None, Parameter(max_length=100, pattern=r"^[^\x00]*$")] = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+    ) -> s.Page:
+        return await services.queue(
+            ctx.pool, status=status, type_=type, program=program, q=q, limit=limit, cursor=cursor
+        )
+
+    @post(
+        "/{application_id:uuid}/decisions",
+        operation_id="decide",
+        status_code=200,
+        guards=[has_role(Role.REVIEWER, Role.APPROVER)],
+        responses=problems(401, 403, 404, 409, 422),
+        summary="Pass, return, reject, approve, or uphold an objection",
+    )
+    async def decide(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        application_id: FromPath[UUID],
+        data: JSONBody[s.DecisionIn],
+    ) -> s.ApplicationOut:
+        return await services.decide(
+            ctx.pool,
+            ctx.clock.now(),
+            ctx.today(),
+            principal_of(request),
+            application_id,
+            data,
+            language_of(request),
+        )

@@ -1,0 +1,213 @@
+"""Staff decisions on applications: pass (with per-line amounts), return, reject, approve, and
+upholding an objection. Approval computes the award and reserves it from the year's budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from domain.errors import RuleViolation
+from domain.event_support import ReviewedLine, review_lines
+from domain.lifecycle import Action, Status, check_decision, next_status
+from domain.money import Money, parse_money
+from domain.programs import Award
+from portal.applications import schemas as s
+from portal.applications.registry import HANDLERS
+from portal.applications.types import StoredLine, lines_from_rows
+from portal.applications.views import (
+    application_out,
+    decode_cursor,
+    encode_cursor,
+    not_found,
+    summary,
+)
+from portal.auth.principal import Principal
+from sql.applications import ActorRef, lock, record_transition, take_reference
+from sql.pool import transaction
+from sql.queries import Q
+
+
+def _budget_exhausted(program: str, year: int) -> RuleViolation:
+    return RuleViolation(
+        "budget_exhausted",
+        f"The {year} budget of {program} cannot cover this award.",
+        message_zh=f"{program} {year} 年度预算余额不足以支付该奖补。",
+        status=409,
+    )
+
+
+def award_json(award: Award, version: int, approved_total: Money | None) -> dict[str, Any]:
+    return {
+        "amount_fen": award.amount.fen,
+        "capped": award.capped,
+        "breakdown": [
+            {"label": b.label, "label_zh": b.label_zh, "amount_fen": b.amount.fen}
+            for b in award.breakdown
+        ],
+        "rule_zh": award.rule_zh,
+        "rule_en": award.rule_en,
+        "program_version": version,
+        "approved_total_fen": approved_total.fen if approved_total is not None else None,
+    }
+
+
+def _indexed(values: dict[str, Any] | None) -> dict[int, Any]:
+    return {int(k): v for k, v in (values or {}).items()}
+
+
+async def _pass_lines(
+    conn: asyncpg.Connection, app_id: UUID, lines: list[StoredLine], data: s.DecisionIn
+) -> dict[str, Any]:
+    approved = {
+        i: parse_money(v, f"approved_lines.{i}") for i, v in _indexed(data.approved_lines).items()
+    }
+    reviewed = review_lines(
+        [x.amount for x in lines], approved, _indexed(data.line_reasons), data.comment
+    )
+    for i, r in enumerate(reviewed):
+        await conn.execute(Q.set_line_review, app_id, i, r.approved.fen, r.reason)
+    return {
+        "approved_lines": {
+            str(i): str(r.approved) for i, r in enumerate(reviewed) if r.approved != r.claimed
+        }
+    }
+
+
+async def _approve(
+    conn: asyncpg.Connection,
+    row: asyncpg.Record,
+    principal: Principal,
+    now: dt.datetime,
+    today: dt.date,
+) -> dict[str, Any]:
+    handler = HANDLERS[row["type"]]
+    lines = lines_from_rows(await conn.fetch(Q.lines_of, row["id"]))
+    payload = handler.join(row["payload"], lines)
+    await handler.check_approve(conn, row, payload, lines, today)
+    reference = row["reference"] or await take_reference(conn, row["type"], today.year)
+    await conn.execute(Q.set_reference, row["id"], reference)
+    reviewed = [
+        ReviewedLine(x.amount, x.approved if x.approved is not None else x.amount, x.cut_reason)
+        for x in lines
+    ]
+    award = await handler.award(conn, row, payload, reviewed)
+    if award is None:  # a filing: recognition, no money
+        return {"reference": reference}
+    year = today.year
+    if (
+        await conn.fetchval(Q.reserve_budget, row["program_code"], year, award.amount.fen, now)
+        is None
+    ):
+        raise _budget_exhausted(row["program_code"], year)
+    total = sum((r.approved for r in reviewed), Money.ZERO) if reviewed else None
+    await conn.execute(
+        Q.set_award,
+        row["id"],
+        award_json(award, row["program_version"], total),
+        award.amount.fen,
+        year,
+        principal.user_id,
+    )
+    return {"reference": reference, "award": str(award.amount), "budget_year": year}
+
+
+async def _uphold(
+    conn: asyncpg.Connection, row: asyncpg.Record, now: dt.datetime
+) -> dict[str, Any]:
+    if row["amount_approved_fen"] is not None:
+        await conn.execute(
+            Q.release_budget,
+            row["program_code"],
+            row["budget_year"],
+            row["amount_approved_fen"],
+            now,
+        )
+    await conn.execute(Q.clear_award, row["id"])
+    await conn.execute(Q.uphold_objections, row["id"], now)
+    return {"released": str(Money(row["amount_approved_fen"] or 0))}
+
+
+async def decide(
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    today: dt.date,
+    principal: Principal,
+    application_id: UUID,
+    data: s.DecisionIn,
+    language: str,
+) -> s.ApplicationOut:
+    action = Action(data.action)
+    async with transaction(pool) as conn:
+        row = await lock(conn, application_id)
+        if row is None:
+            raise not_found()
+        target = next_status(row["type"], Status(row["status"]), action, frozenset(principal.roles))
+        check_decision(
+            action,
+            declared_no_conflict=data.declare_no_conflict,
+            decider=str(principal.user_id),
+            passed_by=str(row["passed_by"]) if row["passed_by"] else None,
+        )
+        if (
+            action in (Action.RETURN, Action.REJECT, Action.UPHOLD_OBJECTION)
+            and not data.comment.strip()
+        ):
+            raise RuleViolation(
+                "comment_required",
+                "Say why, for the applicant and the record.",
+                field="comment",
+                message_zh="请填写理由,供申请人查看并存档。",
+            )
+        extra: dict[str, Any] = {"declared_no_conflict": data.declare_no_conflict}
+        if action == Action.PASS:
+            if data.approved_lines and HANDLERS[row["type"]].lines_field is None:
+                raise RuleViolation(
+                    "invalid_input",
+                    "This application has no lines to approve.",
+                    field="approved_lines",
+                    message_zh="该申请没有可核定的明细行。",
+                )
+            if HANDLERS[row["type"]].line_kind != "budget":
+                lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
+                extra |= await _pass_lines(conn, application_id, lines, data)
+            await conn.execute(Q.set_passed, application_id, principal.user_id)
+        elif action == Action.APPROVE:
+            extra |= await _approve(conn, row, principal, now, today)
+        elif action == Action.UPHOLD_OBJECTION:
+            extra |= await _uphold(conn, row, now)
+        row = await conn.fetchrow(Q.application_for_update, application_id)
+        await record_transition(
+            conn,
+            row,
+            action=action.value,
+            to_status=target,
+            actor=ActorRef(principal.actor, principal.name),
+            at=now,
+            comment=data.comment,
+            data=extra,
+        )
+    return await application_out(pool, application_id, principal, language)
+
+
+async def queue(
+    pool: asyncpg.Pool,
+    *,
+    status: str | None,
+    type_: str | None,
+    program: str | None,
+    q: str | None,
+    limit: int,
+    cursor: str | None,
+) -> s.Page:
+    after_at, after_id = decode_cursor(cursor)
+    rows = await pool.fetch(
+        Q.work_queue, status, type_, program, q or None, after_at, after_id, limit + 1
+    )
+    items = [summary(r) for r in rows[:limit]]
+    more = len(rows) > limit
+    return s.Page(
+        items, encode_cursor(rows[limit - 1]["created_at"], rows[limit - 1]["id"]) if more else None
+    )

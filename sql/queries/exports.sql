@@ -1,0 +1,11 @@
+-- name: export_applications
+-- Amounts in yuan computed in numeric: exact, never float.
+SELECT a.reference, a.type, a.status, a.program_code, a.program_version, o.name AS organization, o.uscc,
+       a.title,
+       round(a.amount_requested_fen::numeric / 100, 2) AS amount_requested,
+       round(a.amount_approved_fen::numeric / 100, 2) AS amount_approved,
+       to_char(a.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') AS created_at,
+       to_char(a.submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') AS submitted_at,
+       a.id
+FROM applications a JOIN organizations o ON o.id = a.org_id
+ORDER BY a.created_at, a.id

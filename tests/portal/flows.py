@@ -1,0 +1,122 @@
+"""Steps of the event-support path, as the people involved take them through HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from domain.clock import FrozenClock
+from tests.factories import bearer
+
+STARTS = dt.date(2026, 5, 11)  # a Monday, 70 days after the test clock's 2026-03-02
+ENDS = dt.date(2026, 5, 13)
+
+
+def filing_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": "event_filing",
+        "title": "2026 世界人工智能创新大赛(武汉)",
+        "event_type": "contest",
+        "level": "international",
+        "venue": "武汉国际博览中心",
+        "district": "420105",
+        "starts_on": STARTS.isoformat(),
+        "ends_on": ENDS.isoformat(),
+        "expected_attendance": 5000,
+        "co_organizers": ["武汉市人工智能产业协会"],
+        "budget_lines": [
+            {"category": "venue", "description": "场地租赁", "amount": "1200000.00"},
+            {"category": "promotion", "description": "宣传推广", "amount": "800000.00"},
+            {"category": "prizes", "description": "奖金", "amount": "2000000.00"},
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def claim_body(filing_id: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": "event_claim",
+        "filing_id": filing_id,
+        "actual_attendance": 6200,
+        "summary": "大赛如期举办,参赛团队312支。",
+        "expense_lines": [
+            {
+                "category": "venue",
+                "description": "场地",
+                "amount": "1000000.00",
+                "invoice_numbers": ["INV-001", "INV-002"],
+            },
+            {
+                "category": "promotion",
+                "description": "宣传",
+                "amount": "900000.00",
+                "invoice_numbers": ["INV-003"],
+            },
+            {
+                "category": "prizes",
+                "description": "奖金",
+                "amount": "1500000.00",
+                "invoice_numbers": ["INV-004"],
+            },
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+async def ok(response: Any, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+async def create(client: AsyncTestClient, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    return await ok(
+        await client.post("/api/v1/applications", json=body, headers=bearer(token)), 201
+    )
+
+
+async def submit(client: AsyncTestClient, token: str, app_id: str) -> Any:
+    return await client.post(f"/api/v1/applications/{app_id}/submit", headers=bearer(token))
+
+
+async def decide(
+    client: AsyncTestClient, token: str, app_id: str, action: str, **extra: Any
+) -> Any:
+    body = {
+        "action": action,
+        "comment": extra.pop("comment", "ok"),
+        "declare_no_conflict": True,
+        **extra,
+    }
+    return await client.post(
+        f"/api/v1/admin/applications/{app_id}/decisions", json=body, headers=bearer(token)
+    )
+
+
+async def recognized_filing(
+    client: AsyncTestClient, applicant: str, reviewer: str, approver: str, **overrides: Any
+) -> dict[str, Any]:
+    filing = await create(client, applicant, filing_body(**overrides))
+    await ok(await submit(client, applicant, filing["id"]))
+    await ok(await decide(client, reviewer, filing["id"], "pass"))
+    return await ok(await decide(client, approver, filing["id"], "approve"))
+
+
+async def approved_claim(
+    client: AsyncTestClient,
+    clock: FrozenClock,
+    applicant: str,
+    reviewer: str,
+    approver: str,
+    filing_id: str,
+    **pass_extra: Any,
+) -> dict[str, Any]:
+    clock.set_date(ENDS + dt.timedelta(days=7))
+    claim = await create(client, applicant, claim_body(filing_id))
+    await ok(await submit(client, applicant, claim["id"]))
+    await ok(await decide(client, reviewer, claim["id"], "pass", **pass_extra))
+    return await ok(await decide(client, approver, claim["id"], "approve"))

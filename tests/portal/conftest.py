@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -28,3 +31,20 @@ def staff(client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock) -> St
         return await token(client, email)
 
     return make
+
+
+def concurrently(client: AsyncTestClient, requests: list[dict[str, Any]]) -> list[httpx.Response]:
+    """Send these requests at once, really concurrently.
+
+    The test client hands each request to the app's event loop and waits for it, so gathering
+    its calls would run them one after another; they are gathered inside that loop instead.
+    """
+
+    async def send_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app, client=("testclient", 50000))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", timeout=120
+        ) as c:
+            return list(await asyncio.gather(*(c.request(**r) for r in requests)))
+
+    return client.blocking_portal.call(send_all)

@@ -595,3 +595,32 @@ async def test_exports(client: AsyncTestClient, people: dict[str, Any]) -> None:
         headers=bearer(people["auditor"] if "auditor" in people else people["admin"]),
     )
     assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+async def test_documents_attach_to_applications_and_lines(
+    client: AsyncTestClient, people: dict[str, Any]
+) -> None:
+    a = people["applicant"]
+    pdf = b"%PDF-1.7\n%test\n"
+    r = await client.post(
+        "/api/v1/documents", files={"file": ("方案.pdf", pdf, "application/pdf")}, headers=bearer(a)
+    )
+    doc = (await ok(r, 201))["id"]
+    body = filing_body(documents=[{"document_id": doc, "kind": "plan"}])
+    body["budget_lines"][0]["document_ids"] = [doc]
+    filing = await create(client, a, body)
+    assert filing["payload"]["documents"] == [{"document_id": doc, "kind": "plan"}]
+    assert filing["payload"]["budget_lines"][0]["document_ids"] == [doc]
+    other = (await register(client))["token"]
+    r = await client.post(
+        "/api/v1/documents",
+        files={"file": ("x.pdf", pdf, "application/pdf")},
+        headers=bearer(other),
+    )
+    foreign = (await ok(r, 201))["id"]
+    r = await client.post(
+        "/api/v1/applications",
+        json=filing_body(documents=[{"document_id": foreign}]),
+        headers=bearer(a),
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "unknown_document")

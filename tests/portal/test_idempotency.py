@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from datetime import timedelta
 from typing import Any, cast
@@ -18,7 +17,7 @@ from portal.accounts import services
 from portal.idempotency import _digest
 from sql.idempotency import purge_expired
 from tests.factories import PASSWORD, bearer
-from tests.portal.conftest import StaffFactory
+from tests.portal.conftest import StaffFactory, concurrently
 
 USERS = "/api/v1/admin/users"
 _n = itertools.count(1)
@@ -100,18 +99,7 @@ async def test_keys_belong_to_their_caller(
 
 
 def _burst(client: AsyncTestClient, n: int, **request: Any) -> list[httpx.Response]:
-    """Send n copies of one request at once.
-
-    The test client hands each request to the app's event loop and waits for it, so gathering
-    its calls would run them one after another. The copies are gathered inside that loop instead.
-    """
-
-    async def send_all() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=client.app, client=("testclient", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            return await asyncio.gather(*(c.request(**request) for _ in range(n)))
-
-    return client.blocking_portal.call(send_all)
+    return concurrently(client, [request] * n)
 
 
 async def test_concurrent_copies_run_once(

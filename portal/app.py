@@ -24,6 +24,7 @@ from portal.documents.services import MAX_BYTES
 from portal.errors import EXCEPTION_HANDLERS
 from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
+from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.idempotency import IdempotencyMiddleware
 from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
 from portal.programs.controllers import (
@@ -99,6 +100,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             PublicityAdminController,
             AnnouncementController,
             ExportController,
+            NotificationController,
+            DeadLetterController,
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
         middleware=[AuthMiddleware(), IdempotencyMiddleware()],

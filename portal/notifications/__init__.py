@@ -1,0 +1,1 @@
+"""The in-app inbox, notification preferences, and dead letters for staff."""

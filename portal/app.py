@@ -24,8 +24,9 @@ from portal.documents.services import MAX_BYTES
 from portal.errors import EXCEPTION_HANDLERS
 from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
-from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.idempotency import IdempotencyMiddleware
+from portal.ipo.controllers import IpoAdminController
+from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
 from portal.programs.controllers import (
     BudgetController,
@@ -36,6 +37,7 @@ from portal.programs.controllers import (
 )
 from portal.publicity.controllers import AnnouncementController, PublicityAdminController
 from portal.review.controllers import ReviewController
+from portal.scenario.controllers import CallAdminController, CallController, ScoreController
 from sql.pool import create_pool
 from sql.settings import Settings
 
@@ -102,6 +104,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             ExportController,
             NotificationController,
             DeadLetterController,
+            IpoAdminController,
+            CallController,
+            CallAdminController,
+            ScoreController,
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
         middleware=[AuthMiddleware(), IdempotencyMiddleware()],

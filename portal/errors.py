@@ -218,7 +218,6 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     asyncpg.exceptions.OperatorInterventionError: _unavailable,  # shutdown, cannot connect now
     asyncpg.InvalidCatalogNameError: _unavailable,
     asyncpg.TooManyConnectionsError: _unavailable,
-    asyncpg.InterfaceError: _unavailable,
     ConnectionError: _unavailable,
     OSError: _unavailable,
     TimeoutError: _unavailable,

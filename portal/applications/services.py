@@ -10,6 +10,7 @@ import asyncpg
 import msgspec
 
 from domain.errors import RuleViolation
+from domain.fingerprint import fingerprint
 from domain.lifecycle import EDITABLE, Action, Actor, Status, next_status
 from portal.applications import schemas as s
 from portal.applications.registry import HANDLERS
@@ -96,6 +97,65 @@ def _claim_exists() -> RuleViolation:
     )
 
 
+async def insert_draft(
+    conn: asyncpg.Connection,
+    now: dt.datetime,
+    today: dt.date,
+    org: asyncpg.Record,
+    author: Principal,
+    data: msgspec.Struct,
+    *,
+    proposed: bool = False,
+) -> UUID:
+    """Write a new draft with its lines, audit event and outbox row; the caller's transaction."""
+    handler = HANDLERS[str(type(data).__struct_config__.tag)]
+    draft = await handler.draft(conn, org, data, today)
+    await _check_documents(conn, org["id"], draft)
+    try:
+        async with conn.transaction():
+            app_id: UUID = await conn.fetchval(
+                Q.insert_application,
+                org["id"],
+                handler.type,
+                handler.program_code,
+                draft.program_version,
+                draft.title,
+                draft.payload,
+                draft.filing_id,
+                draft.amount_requested.fen if draft.amount_requested is not None else None,
+                author.user_id,
+                now,
+                fingerprint(org["uscc"], handler.subject(data)),
+                author.user_id if proposed else None,
+            )
+    except asyncpg.UniqueViolationError:
+        raise _claim_exists() from None
+    await _write_lines(conn, app_id, draft)
+    topic = "application.proposed" if proposed else "application.created"
+    await outbox.emit(
+        conn,
+        at=now,
+        topic=topic,
+        payload={
+            "application_id": str(app_id),
+            "org_id": str(org["id"]),
+            "type": handler.type,
+            "program_code": handler.program_code,
+            "action": topic.split(".")[1],
+        },
+    )
+    await audit.append(
+        conn,
+        at=now,
+        actor=author.actor,
+        action=topic,
+        entity_type="application",
+        entity_id=str(app_id),
+        data={"to_status": "draft", "actor_name": author.name, "type": handler.type},
+    )
+    return app_id
+
+
 async def create(
     pool: asyncpg.Pool,
     now: dt.datetime,
@@ -104,49 +164,9 @@ async def create(
     data: msgspec.Struct,
     language: str,
 ) -> s.ApplicationOut:
-    handler = HANDLERS[str(type(data).__struct_config__.tag)]
-    assert principal.org_id is not None
     async with transaction(pool) as conn:
         org = await conn.fetchrow(Q.org_by_id, principal.org_id)
-        draft = await handler.draft(conn, org, data, today)
-        await _check_documents(conn, principal.org_id, draft)
-        try:
-            async with conn.transaction():
-                app_id = await conn.fetchval(
-                    Q.insert_application,
-                    principal.org_id,
-                    handler.type,
-                    handler.program_code,
-                    draft.program_version,
-                    draft.title,
-                    draft.payload,
-                    draft.filing_id,
-                    draft.amount_requested.fen if draft.amount_requested is not None else None,
-                    principal.user_id,
-                    now,
-                )
-        except asyncpg.UniqueViolationError:
-            raise _claim_exists() from None
-        await _write_lines(conn, app_id, draft)
-        await outbox.emit(
-            conn,
-            at=now,
-            topic="application.created",
-            payload={
-                "application_id": str(app_id),
-                "org_id": str(principal.org_id),
-                "type": handler.type,
-            },
-        )
-        await audit.append(
-            conn,
-            at=now,
-            actor=principal.actor,
-            action="application.created",
-            entity_type="application",
-            entity_id=str(app_id),
-            data={"to_status": "draft", "actor_name": principal.name, "type": handler.type},
-        )
+        app_id = await insert_draft(conn, now, today, org, principal, data)
     return await application_out(pool, app_id, principal, language)
 
 
@@ -218,6 +238,7 @@ async def patch(
             draft.filing_id,
             draft.amount_requested.fen if draft.amount_requested is not None else None,
             now,
+            fingerprint(org["uscc"], handler.subject(payload)),
         )
         await conn.execute(Q.delete_lines, application_id)
         await _write_lines(conn, application_id, draft)

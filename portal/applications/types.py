@@ -39,6 +39,7 @@ class Draft:
     program_version: int
     filing_id: UUID | None = None
     amount_requested: Money | None = None
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +60,18 @@ class TypeHandler:
     payload_type: ClassVar[builtins.type[msgspec.Struct]]
     lines_field: ClassVar[str | None] = None
     line_kind: ClassVar[str] = "expense"
+    # Payload money kept as `<name>_fen` integers in the database, yuan strings on the wire.
+    money_fields: ClassVar[frozenset[str]] = frozenset()
 
     # --- shape -------------------------------------------------------------------------
     def split(self, payload: msgspec.Struct) -> tuple[dict[str, Any], list[StoredLine]]:
         data = msgspec.to_builtins(payload)
         data.pop("type", None)
+        for name in self.money_fields:
+            if data.get(name) is not None:
+                data[f"{name}_fen"] = parse_money(data.pop(name), name).fen
+            else:
+                data.pop(name, None)
         raw_lines = data.pop(self.lines_field, []) if self.lines_field else []
         lines = [
             StoredLine(
@@ -78,14 +86,26 @@ class TypeHandler:
         ]
         return data, lines
 
+    def wire(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The stored payload as the API shows it."""
+        out = dict(payload)
+        for name in self.money_fields:
+            if f"{name}_fen" in out:
+                out[name] = str(Money(out.pop(f"{name}_fen")))
+        return out
+
     def join(self, payload: dict[str, Any], lines: list[StoredLine]) -> msgspec.Struct:
-        wire = dict(payload)
+        wire = self.wire(payload)
         if self.lines_field:
             wire[self.lines_field] = [line_to_wire(line, reviewed=False) for line in lines]
         return msgspec.convert(wire, self.payload_type)
 
     def title(self, payload: msgspec.Struct) -> str:
         return str(getattr(payload, "title", None) or "")
+
+    def subject(self, payload: msgspec.Struct) -> str:
+        """What makes two applications "the same thing" for 不重复享受 (see domain.fingerprint)."""
+        return self.title(payload)
 
     # --- rules -------------------------------------------------------------------------
     async def draft(
@@ -114,6 +134,9 @@ class TypeHandler:
         violations = await self.check_submit(conn, app, payload, lines, today)
         if violations:
             raise violations[0]
+
+    async def check_pass(self, conn: asyncpg.Connection, app: asyncpg.Record) -> None:
+        """Anything the reviewer's pass needs besides the lifecycle (e.g. expert scores)."""
 
     async def award(
         self,

@@ -16,7 +16,7 @@ from domain.lifecycle import Actor, Status, allowed_actions
 from domain.money import Money
 from portal.applications import schemas as s
 from portal.applications.registry import HANDLERS
-from portal.applications.types import line_to_wire, lines_from_rows
+from portal.applications.types import Flag, line_to_wire, lines_from_rows
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
 from sql.queries import Q
@@ -61,7 +61,7 @@ async def application_out(
         raise not_found()  # another organization's application does not exist for you
     handler = HANDLERS[row["type"]]
     lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
-    payload = dict(row["payload"])
+    payload = handler.wire(row["payload"])
     if handler.lines_field:
         payload[handler.lines_field] = [line_to_wire(x, reviewed=True) for x in lines]
     history = [
@@ -78,7 +78,7 @@ async def application_out(
     who: frozenset[Any] = frozenset(viewer.roles) | (
         {Actor.APPLICANT} if row["org_id"] == viewer.org_id else set()
     )
-    flags = await handler.flags(conn, row, lines) if staff else []
+    flags = (await handler.flags(conn, row, lines) + await same_thing(conn, row)) if staff else []
     return s.ApplicationOut(
         id=row["id"],
         type=row["type"],
@@ -102,6 +102,24 @@ async def application_out(
         submitted_at=row["submitted_at"],
         org_name=row["org_name"],
     )
+
+
+async def same_thing(conn: asyncpg.Connection | asyncpg.Pool, row: asyncpg.Record) -> list[Flag]:
+    """不重复享受: the firm's other live applications for the same event, project or task."""
+    if row["fingerprint"] is None:
+        return []
+    others = await conn.fetch(Q.same_fingerprint, row["fingerprint"], row["id"])
+    return [
+        Flag(
+            "duplicate_benefit",
+            f"The firm has another application for the same thing: {o['reference'] or o['id']} "
+            f"({o['program_code']}, {o['status']}).",
+            f"该企业已就同一事项提交其他申请:{o['reference'] or o['id']}"
+            f"({o['program_code']},{o['status']})。",
+            [str(o["id"])],
+        )
+        for o in others
+    ]
 
 
 def summary(r: asyncpg.Record) -> s.ApplicationSummary:

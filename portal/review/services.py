@@ -163,6 +163,7 @@ async def decide(
             )
         extra: dict[str, Any] = {"declared_no_conflict": data.declare_no_conflict}
         if action == Action.PASS:
+            await HANDLERS[row["type"]].check_pass(conn, row)
             if data.approved_lines and HANDLERS[row["type"]].lines_field is None:
                 raise RuleViolation(
                     "invalid_input",

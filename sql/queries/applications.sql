@@ -1,7 +1,7 @@
 -- name: insert_application
 INSERT INTO applications (org_id, type, status, program_code, program_version, title, payload, filing_id,
-                          amount_requested_fen, created_by, created_at, updated_at)
-VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                          amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)
+VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
 RETURNING id;
 
 -- name: insert_line
@@ -12,7 +12,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 DELETE FROM application_lines WHERE application_id = $1;
 
 -- name: update_draft
-UPDATE applications SET title = $2, payload = $3, filing_id = $4, amount_requested_fen = $5, updated_at = $6
+UPDATE applications SET title = $2, payload = $3, filing_id = $4, amount_requested_fen = $5, updated_at = $6,
+    fingerprint = $7
 WHERE id = $1;
 
 -- name: application_for_update
@@ -108,3 +109,32 @@ VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: upheld_objections
 SELECT count(*) FROM objections WHERE application_id = $1 AND upheld_at IS NOT NULL AND batch_id = $2;
+
+-- name: same_fingerprint
+-- 不重复享受: the firm's other live applications for the same thing, in any program.
+SELECT id, reference, type, program_code, status FROM applications
+WHERE fingerprint = $1 AND id <> $2 AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed')
+ORDER BY created_at;
+
+-- name: lock_org
+SELECT id FROM organizations WHERE id = $1 FOR UPDATE;
+
+-- name: other_live_of_type
+-- The firm's other applications of a type that are submitted or further on (not drafts, not dead).
+SELECT id, status, payload, amount_approved_fen FROM applications
+WHERE org_id = $1 AND type = $2 AND id IS DISTINCT FROM $3::uuid
+  AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed')
+ORDER BY created_at;
+
+-- name: follow_ups_due
+SELECT year FROM overseas_follow_ups WHERE application_id = $1 AND recovery_due ORDER BY year;
+
+-- name: upsert_follow_up
+INSERT INTO overseas_follow_ups (application_id, year, raised_total_fen, invested_fen, recovery_due, note, recorded_by, recorded_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (application_id, year) DO UPDATE SET raised_total_fen = EXCLUDED.raised_total_fen,
+    invested_fen = EXCLUDED.invested_fen, recovery_due = EXCLUDED.recovery_due, note = EXCLUDED.note,
+    recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at;
+
+-- name: org_by_uscc
+SELECT id, name, uscc, district_code FROM organizations WHERE uscc = $1;

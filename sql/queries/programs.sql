@@ -77,3 +77,6 @@ FROM exchanges ORDER BY code, valid_from;
 SELECT kind, params, effective_from, effective_to
 FROM program_versions v JOIN programs p ON p.code = v.program_code
 WHERE v.program_code = $1 AND v.version = $2;
+
+-- name: budget_row
+SELECT allocated_fen, reserved_fen, spent_fen FROM budgets WHERE program_code = $1 AND year = $2;

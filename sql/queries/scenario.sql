@@ -1,0 +1,30 @@
+-- name: call_of
+SELECT opens_on, closes_on FROM calls WHERE program_code = $1 AND year = $2;
+
+-- name: upsert_call
+INSERT INTO calls (program_code, year, opens_on, closes_on, updated_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (program_code, year) DO UPDATE SET opens_on = EXCLUDED.opens_on, closes_on = EXCLUDED.closes_on,
+    updated_at = EXCLUDED.updated_at
+RETURNING program_code, year, opens_on, closes_on;
+
+-- name: calls_list
+SELECT program_code, year, opens_on, closes_on FROM calls ORDER BY year DESC, program_code;
+
+-- name: scores_count
+SELECT count(*) FROM scores WHERE application_id = $1;
+
+-- name: insert_score
+INSERT INTO scores (application_id, reviewer_id, score, comment, declared_no_conflict, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
+RETURNING score;
+
+-- name: ranking_candidates
+SELECT a.id, a.title, a.submitted_at, a.program_version, o.name AS org_name,
+       array(SELECT s.score FROM scores s WHERE s.application_id = a.id ORDER BY s.reviewer_id) AS scores
+FROM applications a JOIN organizations o ON o.id = a.org_id
+WHERE a.type = 'scenario_project' AND a.status = 'reviewed' AND (a.payload->>'call_year')::int = $1
+ORDER BY a.submitted_at, a.id;
+
+-- name: approved_lines_total
+SELECT coalesce(sum(coalesce(approved_fen, amount_fen)), 0)::bigint FROM application_lines WHERE application_id = $1;

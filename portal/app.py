@@ -6,10 +6,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
-from litestar import Litestar, MediaType, get
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.static_files import create_static_files_router
 from redis.asyncio import Redis
 
 from domain.clock import Clock, SystemClock
@@ -38,10 +41,18 @@ from portal.programs.controllers import (
 from portal.publicity.controllers import AnnouncementController, PublicityAdminController
 from portal.review.controllers import ReviewController
 from portal.scenario.controllers import CallAdminController, CallController, ScoreController
+from portal.web.applicant_pages import ApplicantPages
+from portal.web.auth_pages import AuthPages
+from portal.web.console_pages import ConsolePages
+from portal.web.public_pages import PublicPages
+from portal.web.security import security_headers
+from portal.web.templating import TEMPLATE_CONFIG
 from sql.pool import create_pool
 from sql.settings import Settings
 
 log = logging.getLogger("portal")
+
+STATIC = Path(__file__).parent / "static"
 
 
 async def _connect_pool(settings: Settings) -> asyncpg.Pool:
@@ -56,14 +67,6 @@ async def _connect_pool(settings: Settings) -> asyncpg.Pool:
             log.warning("database not reachable yet (%s); retrying", exc)
             await asyncio.sleep(min(0.2 * (attempt + 1), 2))
     raise RuntimeError("database unreachable at start-up: check DATABASE_URL")
-
-
-@get("/", include_in_schema=False, media_type=MediaType.HTML)
-async def index() -> str:
-    return (
-        "<!doctype html><meta charset=utf-8><title>武汉市人工智能产业政策资金申报平台</title>"
-        "<h1>武汉市人工智能产业政策资金申报平台</h1><p><a href='/schema'>API</a></p>"
-    )
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
@@ -83,7 +86,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=[
-            index,
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            PublicPages,
+            AuthPages,
+            ApplicantPages,
+            ConsolePages,
             HealthController,
             AuthController,
             MeController,
@@ -116,6 +123,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OPENAPI_CONFIG,
+        template_config=TEMPLATE_CONFIG,
+        # Pages post forms with a CSRF token; the API takes bearer tokens only, so needs none.
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            exclude=["^/api/", "^/health", "^/schema", "^/static/"],
+        ),
+        before_send=[security_headers],
         on_startup=[problem_responses_everywhere],
         debug=False,
     )

@@ -112,10 +112,11 @@ async def _record_failure(
     return row["locked_until"]  # type: ignore[no-any-return]
 
 
-async def issue_token(
-    pool: asyncpg.Pool, now: datetime, data: s.LoginIn, address: str, ttl: timedelta
-) -> s.TokenOut:
-    email = normalize_email(data.email)
+async def authenticate(
+    pool: asyncpg.Pool, now: datetime, email: str, password: str, address: str
+) -> asyncpg.Record:
+    """The user these credentials belong to, or 401; throttled per account and per address."""
+    email = normalize_email(email)
     keys = [f"account:{email}", f"address:{address}"]
     async with pool.acquire() as conn:
         locked = await conn.fetchval(Q.throttle_locked, keys, now)
@@ -123,7 +124,7 @@ async def issue_token(
             raise _retry_after(locked, now)
         user = await conn.fetchrow(Q.user_for_login, email)
     stored = user["password_hash"] if user is not None and user["is_active"] else None
-    if not await passwords.verify_password(stored, data.password):
+    if not await passwords.verify_password(stored, password):
         async with transaction(pool) as conn:
             await _record_failure(conn, keys[0], ACCOUNT_THROTTLE, now)
             await _record_failure(conn, keys[1], ADDRESS_THROTTLE, now)
@@ -134,14 +135,28 @@ async def issue_token(
             "邮箱或密码错误。",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    assert user is not None and stored is not None
+    assert user is not None
+    return user
+
+
+async def after_login(
+    conn: asyncpg.Connection, user: asyncpg.Record, email: str, password: str
+) -> None:
+    """A successful sign-in clears the account's failures and upgrades an old hash."""
+    await conn.execute(Q.throttle_reset, f"account:{normalize_email(email)}")
+    if passwords.needs_rehash(user["password_hash"]):
+        await conn.execute(
+            Q.update_password_hash, user["id"], await passwords.hash_password(password)
+        )
+
+
+async def issue_token(
+    pool: asyncpg.Pool, now: datetime, data: s.LoginIn, address: str, ttl: timedelta
+) -> s.TokenOut:
+    user = await authenticate(pool, now, data.email, data.password, address)
     token, digest = new_token()
     async with transaction(pool) as conn:
-        await conn.execute(Q.throttle_reset, keys[0])
-        if passwords.needs_rehash(stored):
-            await conn.execute(
-                Q.update_password_hash, user["id"], await passwords.hash_password(data.password)
-            )
+        await after_login(conn, user, data.email, data.password)
         await conn.execute(Q.insert_token, digest, user["id"], now, now + ttl)
         await audit.append(
             conn,

@@ -1,0 +1,77 @@
+"""Jinja2 for the pages: money and date filters, the language, and one `page()` to render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from litestar import Request
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+
+from domain.money import Money
+from portal.i18n import language_of
+from portal.web.i18n import translator
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
+def _money(fen_or_text: Any) -> Money | None:
+    if fen_or_text is None or fen_or_text == "":
+        return None
+    if isinstance(fen_or_text, Money):
+        return fen_or_text
+    if isinstance(fen_or_text, int):
+        return Money(fen_or_text)
+    whole, _, cents = str(fen_or_text).partition(".")
+    return Money(int(whole) * 100 + int((cents + "00")[:2]))
+
+
+def yuan(value: Any) -> str:
+    """`¥1,234,567.89`, from fen or from the API's yuan string."""
+    m = _money(value)
+    return "" if m is None else m.display()
+
+
+def wan(value: Any) -> str:
+    """In 万元, as officials read budgets."""
+    m = _money(value)
+    return "" if m is None else m.display_wan()
+
+
+def day(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)[:10]
+
+
+def _engine(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.filters.update(yuan=yuan, wan=wan, day=day)
+    env.autoescape = True
+
+
+TEMPLATE_CONFIG = TemplateConfig(
+    directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_engine
+)
+
+
+def page(
+    request: Request[Any, Any, Any], name: str, *, status_code: int = 200, **context: Any
+) -> Template:
+    language = language_of(request)
+    return Template(
+        template_name=name,
+        status_code=status_code,
+        context={
+            "lang": language,
+            "t": translator(language),
+            "user": request.scope.get("user"),
+            "path": request.url.path,
+            **context,
+        },
+    )

@@ -1,0 +1,100 @@
+"""A real portal served over HTTP in this process (its clock settable), and a real Chromium.
+
+Chromium comes from Debian (/usr/bin/chromium), driven by Playwright; nothing is downloaded.
+Without it these tests skip, except where REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from domain.clock import FrozenClock
+from portal.app import create_app
+from sql.settings import Settings
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    clock: FrozenClock
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(settings: Settings, clock: FrozenClock) -> Iterator[LiveServer]:
+    port = _free_port()
+    app = create_app(settings, clock)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    yield LiveServer(f"http://127.0.0.1:{port}", clock)
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}: apt-get install chromium"
+            )
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); browser tests skipped")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        b = await p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        await b.close()
+
+
+@pytest.fixture
+async def page(browser: object) -> AsyncIterator[object]:
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    pg = await context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    await context.close()
+
+
+async def screenshot(page: object, name: str) -> None:
+    """Kept as a test artifact: test-artifacts/<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

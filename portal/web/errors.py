@@ -28,10 +28,11 @@ def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
         status, message = exc.status, exc.message_zh if zh else exc.message
     elif isinstance(exc, HTTPException):
         status = exc.status_code
-        message = {403: "您无权访问此页面。", 404: "页面不存在。"}.get(status, "请求有误。") if zh else str(exc.detail)
+        zh_message = {403: "您无权访问此页面。", 404: "页面不存在。"}.get(status, "请求有误。")
+        message = zh_message if zh else str(exc.detail)
     else:
         raise exc
-    return page(request, "error.html", status_code=status, status=status, message=message)  # type: ignore[return-value]
+    return page(request, "error.html", status_code=status, status=status, message=message)
 
 
 PAGE_EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {

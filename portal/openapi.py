@@ -31,9 +31,18 @@ def problem_responses_everywhere(app: Litestar) -> None:
             for status, response in list(op.responses.items()):
                 if status.startswith(("4", "5")) and isinstance(response, OpenAPIResponse):
                     response.content = {PROBLEM_JSON: problem}
-            op.responses.setdefault(
-                "500",
-                OpenAPIResponse(
-                    description="Internal error (a bug)", content={PROBLEM_JSON: problem}
-                ),
-            )
+            # A path id that does not parse finds no route (404); any value the database
+            # refuses is a 422 (portal.errors): both can happen wherever a caller sends values.
+            if any(_in_path(p) for p in op.parameters or []):
+                op.responses.setdefault("404", _problem("Not found", problem))
+            if op.parameters or op.request_body:
+                op.responses.setdefault("422", _problem("Invalid input", problem))
+            op.responses.setdefault("500", _problem("Internal error (a bug)", problem))
+
+
+def _in_path(parameter: object) -> bool:
+    return getattr(getattr(parameter, "param_in", None), "value", None) == "path"
+
+
+def _problem(description: str, problem: OpenAPIMediaType) -> OpenAPIResponse:
+    return OpenAPIResponse(description=description, content={PROBLEM_JSON: problem})

@@ -35,11 +35,12 @@ class ExportController(Controller):
         operation_id="export_applications_csv",
         responses=problems(401, 403),
         summary="All applications as CSV, streamed",
+        media_type="text/csv",
     )
     async def csv(self, ctx: Ctx) -> Stream:
         return Stream(
             services.csv_chunks(ctx.pool),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="applications.csv"'},
         )
 
@@ -48,6 +49,7 @@ class ExportController(Controller):
         operation_id="export_applications_xlsx",
         responses=problems(401, 403),
         summary="All applications as an Excel workbook",
+        media_type=XLSX,
     )
     async def xlsx(self, ctx: Ctx) -> Stream:
         path = await services.xlsx_file(ctx.pool)

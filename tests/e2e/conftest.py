@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,8 +40,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def live_server(settings: Settings, clock: FrozenClock) -> Iterator[LiveServer]:
+@contextmanager
+def serve(settings: Settings, clock: FrozenClock) -> Iterator[LiveServer]:
+    """One portal process's worth: its own app, pool and Redis client, on a free port."""
     port = _free_port()
     app = create_app(settings, clock)
     server = uvicorn.Server(
@@ -53,9 +55,17 @@ def live_server(settings: Settings, clock: FrozenClock) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the live server did not start")
         time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", clock)
-    server.should_exit = True
-    thread.join(timeout=15)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", clock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture
+def live_server(settings: Settings, clock: FrozenClock) -> Iterator[LiveServer]:
+    with serve(settings, clock) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

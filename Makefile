@@ -32,5 +32,11 @@ unit: $(STAMP)
 schema: $(STAMP)  ## rewrite sql/schema.sql from the migrations
 	PORTAL_DATA_DIR=.data/test $(BIN)/python -m sql.schema
 
+bench: $(STAMP)  ## the benchmark suite: portal vs a bare floor on the same stack (not part of test)
+	$(BIN)/python -m bench
+
+soak: $(STAMP)  ## long reliability runs: schemathesis with many examples
+	FUZZ_EXAMPLES=200 $(BIN)/pytest -p no:warnings tests/reliability
+
 clean-data:  ## forget the embedded servers' data
 	rm -rf .data

@@ -27,6 +27,7 @@ from portal.documents.services import MAX_BYTES
 from portal.errors import EXCEPTION_HANDLERS
 from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
+from portal.metrics import PROMETHEUS, MetricsController
 from portal.idempotency import IdempotencyMiddleware
 from portal.ipo.controllers import IpoAdminController
 from portal.notifications.controllers import DeadLetterController, NotificationController
@@ -92,6 +93,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             ApplicantPages,
             ConsolePages,
             HealthController,
+            MetricsController,
             AuthController,
             MeController,
             StaffUserController,
@@ -117,7 +119,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             ScoreController,
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
-        middleware=[AuthMiddleware(), IdempotencyMiddleware()],
+        middleware=[PROMETHEUS.middleware, AuthMiddleware(), IdempotencyMiddleware()],
         # A document of the largest size plus its multipart envelope.
         request_max_body_size=MAX_BYTES + 1024 * 1024,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -13,9 +13,10 @@ from domain.errors import RuleViolation
 from domain.event_support import ReviewedLine
 from domain.money import Money
 from domain.programs import Award, EventSupportParams, event_support_award
+from portal.applications.program_params import version_params
 from portal.applications.types import Draft, Flag, StoredLine, TypeHandler
 from portal.event_support.schemas import EventClaim, EventFiling
-from portal.programs.services import decode_params, program_on
+from portal.programs.services import program_on
 from sql.queries import Q
 
 PROGRAM = "event-support"
@@ -24,8 +25,8 @@ PROGRAM = "event-support"
 async def _params(
     conn: asyncpg.Connection, version: int
 ) -> tuple[EventSupportParams, asyncpg.Record]:
-    row = await conn.fetchrow(Q.version_window, PROGRAM, version)
-    return cast(EventSupportParams, decode_params(row["kind"], row["params"])), row
+    params, row = await version_params(conn, PROGRAM, version)
+    return cast(EventSupportParams, params), row
 
 
 def _filing_not_recognized() -> RuleViolation:

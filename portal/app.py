@@ -27,9 +27,9 @@ from portal.documents.services import MAX_BYTES
 from portal.errors import EXCEPTION_HANDLERS
 from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
-from portal.metrics import PROMETHEUS, MetricsController
 from portal.idempotency import IdempotencyMiddleware
 from portal.ipo.controllers import IpoAdminController
+from portal.metrics import PROMETHEUS, MetricsController
 from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
 from portal.programs.controllers import (

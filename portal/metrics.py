@@ -15,7 +15,10 @@ from sql.queries import Q
 log = logging.getLogger("portal.metrics")
 
 PROMETHEUS = PrometheusConfig(
-    app_name="portal", prefix="portal", group_path=True, exclude=["^/metrics", "^/static/", "^/health"]
+    app_name="portal",
+    prefix="portal",
+    group_path=True,
+    exclude=["^/metrics", "^/static/", "^/health"],
 )
 OUTBOX_PENDING = Gauge("portal_outbox_pending", "Outbox rows not yet relayed to the workers")
 OUTBOX_LAG = Gauge("portal_outbox_lag_seconds", "Age of the oldest outbox row not yet relayed")

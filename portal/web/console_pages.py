@@ -1,24 +1,26 @@
-"""The staff console under /console (placeholder until it lands)."""
+"""The staff console under /console: work queue, application pages, budgets, publicity,
+configuration, users, dead letters, the audit log and exports.
+
+Each part lives in `portal/web/console/`; every form calls the same service as the API, so no
+rule has a second copy here. Pages answer errors as pages (sign-in redirect, 403 page).
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar import Controller
 
 from domain.accounts import STAFF_ROLES
 from portal.auth.guards import has_role
+from portal.web.console.admin import AdminPages
+from portal.web.console.config import ConfigPages
+from portal.web.console.exports import ExportPages
+from portal.web.console.money import MoneyPages
+from portal.web.console.work import WorkPages
 from portal.web.errors import PAGE_EXCEPTION_HANDLERS
-from portal.web.templating import page
 
 
-class ConsolePages(Controller):
+class ConsolePages(WorkPages, MoneyPages, ConfigPages, AdminPages, ExportPages, Controller):
     path = "/console"
     include_in_schema = False
     exception_handlers = PAGE_EXCEPTION_HANDLERS
     guards = [has_role(*STAFF_ROLES)]
-
-    @get("/")
-    async def queue(self, request: Request[Any, Any, Any]) -> Template:
-        return page(request, "home.html", programs=[])

@@ -27,3 +27,17 @@ SELECT count(*) AS n, coalesce(max(seq), 0) AS last_seq FROM audit_events;
 SELECT seq, at, actor, action, data FROM audit_events
 WHERE entity_type = $1 AND entity_id = $2
 ORDER BY seq;
+
+
+-- name: audit_recent
+-- Newest first, keyset on seq; the acting user's name when the actor is a user.
+SELECT e.seq, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.data,
+       u.name AS actor_name, u.email AS actor_email
+FROM audit_events e
+LEFT JOIN users u
+       ON u.id = CASE WHEN e.actor ~ '^user:[0-9a-f-]{36}$' THEN substr(e.actor, 6)::uuid END
+WHERE ($1::bigint IS NULL OR e.seq < $1)
+  AND ($2::text IS NULL OR e.entity_type = $2)
+  AND ($3::text IS NULL OR e.entity_id = $3)
+ORDER BY e.seq DESC
+LIMIT $4;

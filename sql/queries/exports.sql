@@ -9,3 +9,6 @@ SELECT a.reference, a.type, a.status, a.program_code, a.program_version, o.name 
        a.id
 FROM applications a JOIN organizations o ON o.id = a.org_id
 ORDER BY a.created_at, a.id
+
+-- name: export_row_count
+SELECT count(*) FROM applications;

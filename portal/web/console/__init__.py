@@ -1,0 +1,1 @@
+"""The staff console under /console: one controller (`ConsolePages`) composed of these parts."""

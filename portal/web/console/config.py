@@ -1,0 +1,418 @@
+"""Configuration pages: program versions, yearly calls (with ranking), exchanges, the calendar."""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+from litestar import get, post
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+
+from domain.accounts import Role
+from domain.errors import RuleViolation
+from portal.auth.guards import has_role, principal_of
+from portal.calendar import schemas as calendar_schemas
+from portal.calendar import services as calendar
+from portal.context import Ctx
+from portal.i18n import language_of
+from portal.programs import schemas as program_schemas
+from portal.programs import services as programs
+from portal.scenario import schemas as scenario_schemas
+from portal.scenario import services as scenario
+from portal.web.console.common import (
+    ADMIN_ONLY,
+    REFUSALS,
+    AnyRequest,
+    Errors,
+    checked,
+    failure,
+    read_form,
+    render,
+    see_other,
+    text,
+)
+from sql.queries import Q
+
+Year = Annotated[int | None, Parameter(ge=2000, le=2100)]
+
+
+def _json_params(raw: str) -> dict[str, Any]:
+    try:
+        value = msgspec.json.decode(raw.encode())
+    except msgspec.DecodeError:
+        value = None
+    if not isinstance(value, dict):
+        raise RuleViolation(
+            "invalid_params",
+            "Parameters must be a JSON object.",
+            field="params",
+            message_zh="参数须为 JSON 对象。",
+        )
+    return value
+
+
+class ConfigPages:
+    """Mixed into ConsolePages (path /console)."""
+
+    # ------------------------------------------------------------------ programs
+
+    @get("/programs")
+    async def programs_list(self, ctx: Ctx, request: AnyRequest) -> Template:
+        listed = await programs.list_programs(ctx.pool, ctx.today())
+        return render(request, "programs.html", programs=listed.items)
+
+    @get("/programs/{code:str}")
+    async def program_versions(self, ctx: Ctx, request: AnyRequest, code: str) -> Template:
+        return await _program_page(ctx, request, code)
+
+    @post("/programs/{code:str}/versions", status_code=303, guards=[ADMIN_ONLY])
+    async def add_version(self, ctx: Ctx, request: AnyRequest, code: str) -> Redirect | Template:
+        form = await read_form(request)
+        try:
+            data = msgspec.convert(
+                {
+                    "effective_from": text(form, "effective_from"),
+                    "effective_to": text(form, "effective_to"),
+                    "params": _json_params(text(form, "params")),
+                    "note": text(form, "note"),
+                },
+                program_schemas.NewVersionIn,
+                strict=False,
+            )
+            await programs.add_version(ctx.pool, ctx.clock.now(), principal_of(request), code, data)
+        except REFUSALS as exc:
+            errors, _, status = failure(exc, language_of(request))
+            return await _program_page(
+                ctx,
+                request,
+                code,
+                status_code=status,
+                errors=errors,
+                submitted={k: text(form, k) for k in form},
+            )
+        return see_other(f"/console/programs/{code}?done=1")
+
+    # ------------------------------------------------------------------ calls
+
+    @get("/calls")
+    async def calls(self, ctx: Ctx, request: AnyRequest) -> Template:
+        return await _calls_page(ctx, request)
+
+    @post("/calls", status_code=303, guards=[ADMIN_ONLY])
+    async def put_call(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
+        form = await read_form(request)
+        program, year = text(form, "program"), text(form, "year")
+        try:
+            data = msgspec.convert(
+                {"opens_on": text(form, "opens_on"), "closes_on": text(form, "closes_on")},
+                scenario_schemas.CallIn,
+                strict=False,
+            )
+            if not year.isdigit():
+                raise RuleViolation(
+                    "invalid_input", "Give the year.", field="year", message_zh="请填写年度。"
+                )
+            await scenario.put_call(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                principal_of(request),
+                program,
+                int(year),
+                data,
+            )
+        except REFUSALS as exc:
+            errors, _, status = failure(exc, language_of(request))
+            return await _calls_page(
+                ctx,
+                request,
+                status_code=status,
+                errors=errors,
+                submitted={k: text(form, k) for k in form},
+            )
+        return see_other("/console/calls?done=1")
+
+    @get("/calls/{program:str}/{year:int}/ranking")
+    async def ranking(self, ctx: Ctx, request: AnyRequest, program: str, year: int) -> Template:
+        return await _ranking_page(ctx, request, program, year)
+
+    @post(
+        "/calls/{program:str}/{year:int}/selection",
+        status_code=303,
+        guards=[has_role(Role.APPROVER)],
+    )
+    async def select(
+        self, ctx: Ctx, request: AnyRequest, program: str, year: int
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        try:
+            data = msgspec.convert(
+                {
+                    "declare_no_conflict": checked(form, "declare_no_conflict"),
+                    "comment": text(form, "comment"),
+                },
+                scenario_schemas.SelectionIn,
+            )
+            result = await scenario.select(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                principal_of(request),
+                program,
+                year,
+                data,
+                language_of(request),
+            )
+        except REFUSALS as exc:
+            errors, _, status = failure(exc, language_of(request))
+            return await _ranking_page(
+                ctx, request, program, year, status_code=status, errors=errors
+            )
+        return await _ranking_page(ctx, request, program, year, selection=result)
+
+    # ------------------------------------------------------------------ exchanges
+
+    @get("/exchanges")
+    async def exchanges(self, ctx: Ctx, request: AnyRequest) -> Template:
+        return await _exchanges_page(ctx, request)
+
+    @post("/exchanges", status_code=303, guards=[ADMIN_ONLY])
+    async def put_exchange(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
+        form = await read_form(request)
+        code = text(form, "code").upper()
+        try:
+            data = msgspec.convert(
+                {
+                    "valid_from": text(form, "valid_from"),
+                    "name_zh": text(form, "name_zh"),
+                    "name_en": text(form, "name_en"),
+                    "market": text(form, "market"),
+                    "jurisdiction": text(form, "jurisdiction").upper(),
+                    "eligible": checked(form, "eligible"),
+                },
+                program_schemas.ExchangeIn,
+                strict=False,
+            )
+            msgspec.convert({"code": code}, _ExchangeCode)
+            await programs.put_exchange(
+                ctx.pool, ctx.clock.now(), principal_of(request), code, data, language_of(request)
+            )
+        except REFUSALS as exc:
+            errors, _, status = failure(exc, language_of(request))
+            return await _exchanges_page(
+                ctx,
+                request,
+                status_code=status,
+                errors=errors,
+                submitted={k: text(form, k) for k in form},
+            )
+        return see_other("/console/exchanges?done=1")
+
+    # ------------------------------------------------------------------ calendar
+
+    @get("/calendar")
+    async def calendar_year(self, ctx: Ctx, request: AnyRequest, year: Year = None) -> Template:
+        return await _calendar_page(ctx, request, year or ctx.today().year)
+
+    @post("/calendar", status_code=303, guards=[ADMIN_ONLY])
+    async def put_day(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
+        form = await read_form(request)
+        raw_day = text(form, "day")
+        try:
+            day = _day(raw_day)
+            data = msgspec.convert(
+                {
+                    "kind": text(form, "kind"),
+                    "name_zh": text(form, "name_zh"),
+                    "name_en": text(form, "name_en"),
+                },
+                calendar_schemas.DayIn,
+            )
+            await calendar.put_day(
+                ctx.pool, ctx.clock.now(), principal_of(request), day, data, language_of(request)
+            )
+        except REFUSALS as exc:
+            errors, _, status = failure(exc, language_of(request))
+            year = _year_of(raw_day) or ctx.today().year
+            return await _calendar_page(
+                ctx,
+                request,
+                year,
+                status_code=status,
+                errors=errors,
+                submitted={k: text(form, k) for k in form},
+            )
+        return see_other(f"/console/calendar?year={day.year}&done=1")
+
+    @post("/calendar/{day:date}/delete", status_code=303, guards=[ADMIN_ONLY])
+    async def delete_day(self, ctx: Ctx, request: AnyRequest, day: dt.date) -> Redirect:
+        await calendar.delete_day(ctx.pool, ctx.clock.now(), principal_of(request), day)
+        return see_other(f"/console/calendar?year={day.year}&done=1")
+
+
+class _ExchangeCode(msgspec.Struct):
+    code: program_schemas.ExchangeCode
+
+
+def _day(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise RuleViolation(
+            "invalid_input", "Give a date (YYYY-MM-DD).", field="day", message_zh="请填写日期。"
+        ) from None
+
+
+def _year_of(raw: str) -> int | None:
+    head = raw[:4]
+    return int(head) if head.isdigit() and 2000 <= int(head) <= 2100 else None
+
+
+async def _program_page(
+    ctx: Ctx,
+    request: AnyRequest,
+    code: str,
+    *,
+    status_code: int = 200,
+    errors: Errors | None = None,
+    submitted: dict[str, str] | None = None,
+) -> Template:
+    detail = await programs.get_program(ctx.pool, code, ctx.today())
+    current = detail.program
+    # A rule change usually takes effect next year, to the end of the policy's window.
+    starts = dt.date(ctx.today().year + 1, 1, 1)
+    ends = current.effective_to if current.effective_to > starts else dt.date(starts.year, 12, 31)
+    defaults = {
+        "effective_from": starts.isoformat(),
+        "effective_to": ends.isoformat(),
+        "params": msgspec.json.format(msgspec.json.encode(current.params), indent=2).decode(),
+        "note": "",
+    }
+    return render(
+        request,
+        "program.html",
+        status_code=status_code,
+        program=current,
+        versions=list(reversed(detail.versions)),
+        errors=errors or {},
+        submitted=submitted or defaults,
+        done=request.query_params.get("done"),
+    )
+
+
+async def _calls_page(
+    ctx: Ctx,
+    request: AnyRequest,
+    *,
+    status_code: int = 200,
+    errors: Errors | None = None,
+    submitted: dict[str, str] | None = None,
+) -> Template:
+    listed = await scenario.list_calls(ctx.pool, ctx.today())
+    titles = await programs.list_programs(ctx.pool, ctx.today())
+    year = ctx.today().year
+    return render(
+        request,
+        "calls.html",
+        status_code=status_code,
+        calls=listed.items,
+        programs=titles.items,
+        ranked_program=scenario.SCORED,
+        errors=errors or {},
+        submitted=submitted
+        or {
+            "program": scenario.SCORED,
+            "year": str(year),
+            "opens_on": ctx.today().isoformat(),
+            "closes_on": dt.date(year, 12, 31).isoformat(),
+        },
+        done=request.query_params.get("done"),
+    )
+
+
+async def _ranking_page(
+    ctx: Ctx,
+    request: AnyRequest,
+    program: str,
+    year: int,
+    *,
+    status_code: int = 200,
+    errors: Errors | None = None,
+    selection: scenario_schemas.SelectionOut | None = None,
+) -> Template:
+    ranking = await scenario.ranking(ctx.pool, program, year)
+    return render(
+        request,
+        "ranking.html",
+        status_code=status_code,
+        ranking=ranking,
+        errors=errors or {},
+        selection=selection,
+    )
+
+
+async def _exchanges_page(
+    ctx: Ctx,
+    request: AnyRequest,
+    *,
+    status_code: int = 200,
+    errors: Errors | None = None,
+    submitted: dict[str, str] | None = None,
+) -> Template:
+    language = language_of(request)
+    current = await programs.list_exchanges(ctx.pool, ctx.today(), language)
+    history = await ctx.pool.fetch(Q.exchange_history)
+    return render(
+        request,
+        "exchanges.html",
+        status_code=status_code,
+        exchanges=current.items,
+        history=history,
+        errors=errors or {},
+        submitted=submitted
+        or {"valid_from": ctx.today().isoformat(), "market": "overseas", "eligible": "on"},
+        done=request.query_params.get("done"),
+    )
+
+
+async def _calendar_page(
+    ctx: Ctx,
+    request: AnyRequest,
+    year: int,
+    *,
+    status_code: int = 200,
+    errors: Errors | None = None,
+    submitted: dict[str, str] | None = None,
+) -> Template:
+    listed = await calendar.year(ctx.pool, year, language_of(request))
+    marked = {d.day: d for d in listed.items}
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in cal.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            weeks.append(
+                [
+                    {
+                        "day": d,
+                        "in_month": d.month == month,
+                        "weekend": d.weekday() >= 5,
+                        "mark": marked.get(d) if d.month == month else None,
+                    }
+                    for d in week
+                ]
+            )
+        months.append({"month": month, "weeks": weeks})
+    return render(
+        request,
+        "calendar.html",
+        status_code=status_code,
+        year=year,
+        days=listed.items,
+        months=months,
+        errors=errors or {},
+        submitted=submitted or {"day": "", "kind": "holiday", "name_zh": "", "name_en": ""},
+        done=request.query_params.get("done"),
+    )

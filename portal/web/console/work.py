@@ -1,0 +1,394 @@
+"""The work queue and an application's page: documents, breakdown, flags, decisions, payment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, get_args
+from uuid import UUID
+
+import msgspec
+from litestar import get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import Parameter
+from litestar.response import Redirect, Stream, Template
+
+from domain.accounts import Role
+from domain.lifecycle import DECISIONS
+from domain.money import Money, parse_money
+from portal.applications import schemas as app_schemas
+from portal.applications.registry import HANDLERS
+from portal.applications.views import application_out
+from portal.auth.guards import has_role, principal_of
+from portal.context import Ctx
+from portal.disbursements import services as disbursements
+from portal.disbursements.schemas import DisbursementIn
+from portal.documents import services as documents
+from portal.documents.controllers import content_disposition
+from portal.documents.storage import storage_for
+from portal.i18n import language_of
+from portal.ipo import schemas as ipo_schemas
+from portal.ipo import services as ipo
+from portal.programs import services as programs
+from portal.review import services as review
+from portal.scenario import schemas as scenario_schemas
+from portal.scenario import services as scenario
+from portal.web.console.common import (
+    REFUSALS,
+    AnyRequest,
+    Errors,
+    checked,
+    failure,
+    read_form,
+    render,
+    see_other,
+    text,
+)
+from sql.queries import Q
+
+STATUSES: tuple[str, ...] = get_args(app_schemas.StatusName)
+TYPES: tuple[str, ...] = get_args(app_schemas.TypeName)
+PAGE_SIZE = 25
+# The order decision forms appear in on the page.
+DECISION_ORDER = ("pass", "approve", "return", "reject", "uphold_objection")
+
+# The forms on an application's page, whose success the page confirms.
+DONE_MESSAGES = frozenset({*DECISION_ORDER, "score", "disburse", "follow_up"})
+
+# What each role works on first; admins and auditors see everything.
+_ROLE_DEFAULT: tuple[tuple[Role, str], ...] = (
+    (Role.REVIEWER, "submitted"),
+    (Role.APPROVER, "reviewed"),
+    (Role.FINANCE, "confirmed"),
+)
+
+
+def default_status(roles: frozenset[Role]) -> str | None:
+    if Role.ADMIN in roles or Role.AUDITOR in roles:
+        return None
+    for role, status in _ROLE_DEFAULT:
+        if role in roles:
+            return status
+    return None
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(_display(v) for v in value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}: {_display(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+class WorkPages:
+    """Mixed into ConsolePages (path /console)."""
+
+    @get("/", name="console:queue")
+    async def queue(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        status: Annotated[str | None, Parameter(max_length=20)] = None,
+        type: Annotated[str | None, Parameter(max_length=30)] = None,
+        program: Annotated[str | None, Parameter(max_length=40)] = None,
+        q: Annotated[str | None, Parameter(max_length=100)] = None,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+    ) -> Template:
+        principal = principal_of(request)
+        # No status in the URL: the role's own work. `status=` (empty): every status.
+        chosen = default_status(principal.roles) if status is None else (status or None)
+        errors: Errors = {}
+        if chosen is not None and chosen not in STATUSES:
+            errors["status"] = chosen
+            chosen = None
+        if type and type not in TYPES:
+            errors["type"] = type
+            type = None
+        search = (q or "").replace("\x00", "").strip() or None
+        result = await review.queue(
+            ctx.pool,
+            status=chosen,
+            type_=type or None,
+            program=program or None,
+            q=search,
+            limit=PAGE_SIZE,
+            cursor=cursor or None,
+        )
+        listed = await programs.list_programs(ctx.pool, ctx.today())
+        filters = {
+            "status": chosen or "",
+            "type": type or "",
+            "program": program or "",
+            "q": search or "",
+        }
+        return render(
+            request,
+            "queue.html",
+            items=result.items,
+            next_cursor=result.next_cursor,
+            paged=bool(cursor),
+            filters=filters,
+            statuses=STATUSES,
+            types=TYPES,
+            programs=listed.items,
+            errors=errors,
+        )
+
+    # ------------------------------------------------------------------ application
+
+    @get("/applications/{application_id:uuid}", name="console:application")
+    async def application(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID, done: str | None = None
+    ) -> Template:
+        context = await _detail(ctx, request, application_id)
+        shown = done if done in DONE_MESSAGES else None
+        return render(request, "application.html", done=shown, **context)
+
+    @post(
+        "/applications/{application_id:uuid}/decisions",
+        status_code=303,
+        guards=[has_role(Role.REVIEWER, Role.APPROVER)],
+    )
+    async def decide(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        action = text(form, "action")
+        try:
+            data = _decision(form, action)
+            await review.decide(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                principal_of(request),
+                application_id,
+                data,
+                language_of(request),
+            )
+        except REFUSALS as exc:
+            return await _refused(ctx, request, application_id, action, form, exc)
+        return see_other(f"/console/applications/{application_id}?done={action}")
+
+    @post(
+        "/applications/{application_id:uuid}/scores",
+        status_code=303,
+        guards=[has_role(Role.REVIEWER)],
+    )
+    async def score(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        try:
+            data = msgspec.convert(
+                {
+                    "score": int(text(form, "score")) if text(form, "score").isdigit() else -1,
+                    "comment": text(form, "comment"),
+                    "declare_no_conflict": checked(form, "declare_no_conflict"),
+                },
+                scenario_schemas.ScoreIn,
+            )
+            await scenario.score(
+                ctx.pool, ctx.clock.now(), principal_of(request), application_id, data
+            )
+        except REFUSALS as exc:
+            return await _refused(ctx, request, application_id, "score", form, exc)
+        return see_other(f"/console/applications/{application_id}?done=score")
+
+    @post(
+        "/applications/{application_id:uuid}/disbursement",
+        status_code=303,
+        guards=[has_role(Role.FINANCE)],
+    )
+    async def disburse(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        try:
+            data = msgspec.convert(
+                {
+                    "paid_on": text(form, "paid_on"),
+                    "amount": text(form, "amount"),
+                    "reference": text(form, "reference"),
+                },
+                DisbursementIn,
+                strict=False,
+            )
+            await disbursements.disburse(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                principal_of(request),
+                application_id,
+                data,
+                language_of(request),
+            )
+        except REFUSALS as exc:
+            return await _refused(ctx, request, application_id, "disburse", form, exc)
+        return see_other(f"/console/applications/{application_id}?done=disburse")
+
+    @post(
+        "/applications/{application_id:uuid}/follow-ups",
+        status_code=303,
+        guards=[has_role(Role.FINANCE, Role.ADMIN)],
+    )
+    async def follow_up(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        try:
+            data = msgspec.convert(
+                {
+                    "year": text(form, "year"),
+                    "raised_total": text(form, "raised_total"),
+                    "invested_in_wuhan": text(form, "invested_in_wuhan"),
+                    "note": text(form, "note"),
+                },
+                ipo_schemas.FollowUpIn,
+                strict=False,
+            )
+            await ipo.follow_up(
+                ctx.pool, ctx.clock.now(), principal_of(request), application_id, data
+            )
+        except REFUSALS as exc:
+            return await _refused(ctx, request, application_id, "follow_up", form, exc)
+        return see_other(f"/console/applications/{application_id}?done=follow_up")
+
+    @get("/documents/{document_id:uuid}")
+    async def document(self, ctx: Ctx, request: AnyRequest, document_id: UUID) -> Stream:
+        """The document's bytes, through the documents service (staff may read any)."""
+        found = await documents.download(
+            ctx.pool, storage_for(ctx.settings), principal_of(request), document_id
+        )
+        return Stream(
+            found.chunks,
+            headers={
+                "Content-Type": found.meta.content_type,
+                "Content-Disposition": content_disposition(found.meta.filename),
+                "Content-Length": str(found.meta.size_bytes),
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+
+def _decision(form: FormMultiDict, action: str) -> app_schemas.DecisionIn:
+    """The decision form as the API's body: per-line amounts only where the reviewer set them."""
+    approved: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    if action == "pass":
+        for key in form:
+            if key.startswith("approved_") and key.removeprefix("approved_").isdigit():
+                index = key.removeprefix("approved_")
+                approved[index] = text(form, key)
+                if text(form, f"reason_{index}"):
+                    reasons[index] = text(form, f"reason_{index}")
+    body: dict[str, Any] = {
+        "action": action,
+        "comment": text(form, "comment"),
+        "declare_no_conflict": checked(form, "declare_no_conflict"),
+    }
+    if approved:
+        body["approved_lines"] = approved
+    if reasons:
+        body["line_reasons"] = reasons
+    return msgspec.convert(body, app_schemas.DecisionIn)
+
+
+async def _refused(
+    ctx: Ctx,
+    request: AnyRequest,
+    application_id: UUID,
+    form_name: str,
+    form: FormMultiDict,
+    exc: Exception,
+) -> Template:
+    errors, code, status = failure(exc, language_of(request))
+    context = await _detail(ctx, request, application_id)
+    context.update(
+        failed=form_name,
+        errors=errors,
+        error_code=code,
+        submitted={k: form.get(k) for k in form},
+    )
+    return render(request, "application.html", status_code=status, done=None, **context)
+
+
+async def _documents(
+    ctx: Ctx, request: AnyRequest, payload: dict[str, Any], lines: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    refs: dict[str, str] = {}
+    for ref in payload.get("documents") or []:
+        refs.setdefault(str(ref.get("document_id")), str(ref.get("kind") or "other"))
+    for i, line in enumerate(lines):
+        for d in line.get("document_ids") or []:
+            refs.setdefault(str(d), f"line:{i}")
+    out = []
+    principal = principal_of(request)
+    for document_id, kind in refs.items():
+        try:
+            meta = await documents.meta(ctx.pool, principal, UUID(document_id))
+        except REFUSALS:
+            out.append({"id": document_id, "kind": kind, "missing": True})
+            continue
+        out.append({"id": document_id, "kind": kind, "meta": meta, "missing": False})
+    return out
+
+
+async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[str, Any]:
+    principal = principal_of(request)
+    language = language_of(request)
+    app = await application_out(ctx.pool, application_id, principal, language)
+    org = await ctx.pool.fetchrow(Q.org_by_id, app.org_id)
+    row = await ctx.pool.fetchrow(Q.application_by_id, application_id)
+    handler = HANDLERS[app.type]
+    lines: list[dict[str, Any]] = (
+        list(app.payload.get(handler.lines_field) or []) if handler.lines_field else []
+    )
+    hidden = {handler.lines_field, "documents", "payee"}
+    fields = [
+        (key, _display(value), key in handler.money_fields)
+        for key, value in app.payload.items()
+        if key not in hidden and value not in (None, "", [], {})
+    ]
+    decisions = [a for a in DECISION_ORDER if a in app.allowed_actions and a in DECISIONS]
+    roles = principal.roles
+    scores_count = None
+    if app.type == "scenario_project":
+        scores_count = await ctx.pool.fetchval(Q.scores_count, application_id)
+    return {
+        "app": app,
+        "title": row["title"] if row else "",
+        "org": org,
+        "fields": fields,
+        "payee": app.payload.get("payee"),
+        "lines": lines,
+        "lines_kind": handler.line_kind if handler.lines_field else None,
+        # Claims and projects are approved line by line; a filing's budget lines are not.
+        "per_line": handler.lines_field is not None and handler.line_kind != "budget",
+        "claimed_total": _sum_lines(lines, "amount"),
+        "approved_total": _sum_lines(lines, "approved_amount")
+        if any(x.get("approved_amount") for x in lines)
+        else None,
+        "documents": await _documents(ctx, request, app.payload, lines),
+        "decisions": decisions,
+        "can_score": app.type == "scenario_project"
+        and app.status == "submitted"
+        and Role.REVIEWER in roles,
+        "scores_count": scores_count,
+        "can_disburse": Role.FINANCE in roles
+        and ("disburse" in app.allowed_actions or app.status == "publicized"),
+        "can_follow_up": app.type == "ipo_overseas_claim"
+        and app.status == "disbursed"
+        and (Role.FINANCE in roles or Role.ADMIN in roles),
+        "failed": None,
+        "errors": {},
+        "error_code": None,
+        "submitted": {},
+        "this_year": ctx.today().year,
+        "paid_on_default": ctx.today().isoformat(),
+    }
+
+
+def _sum_lines(lines: list[dict[str, Any]], key: str) -> str:
+    total = Money.ZERO
+    for line in lines:
+        total += parse_money(line.get(key) or line["amount"], key)
+    return str(total)

@@ -16,7 +16,6 @@ from typing import Any, cast
 
 import msgspec
 from litestar.connection import ASGIConnection
-from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.handlers import HTTPRouteHandler
@@ -59,8 +58,8 @@ class IdempotencyMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         http = cast("HTTPScope", scope)
-        key = Headers.from_scope(scope).get(HEADER.lower())
-        if http["method"] not in UNSAFE or key is None:
+        key = _key_header(http) if http["method"] in UNSAFE else None
+        if key is None:
             await next_app(scope, receive, send)
             return
         if not _valid_key(key):
@@ -173,6 +172,14 @@ class _Recorder:
                     self.content_type = value.decode("latin-1")
         elif message["type"] == "http.response.body":
             self.chunks.append(message.get("body", b""))
+
+
+def _key_header(scope: HTTPScope) -> str | None:
+    """The first Idempotency-Key header (read from the raw list: no Headers object per request)."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"idempotency-key":
+            return value.decode("latin-1")
+    return None
 
 
 def _valid_key(key: str) -> bool:

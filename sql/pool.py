@@ -27,6 +27,9 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 async def create_pool(
     dsn: str, *, min_size: int = 2, max_size: int = 10, application_name: str = "portal"
 ) -> asyncpg.Pool:
+    # asyncpg's default reset stays, though it costs a round trip on every release: a connection
+    # that saw the server go away mid-query is only found out (and dropped) by that round trip;
+    # a no-op reset handed such a connection to the next request, which failed with a 500.
     pool = await asyncpg.create_pool(
         dsn,
         min_size=min_size,

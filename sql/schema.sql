@@ -81,6 +81,8 @@ CREATE TABLE public.applications (
     submitted_at timestamp with time zone,
     created_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
+    fingerprint text,
+    proposed_by uuid,
     CONSTRAINT applications_amount_approved_fen_check CHECK ((amount_approved_fen >= 0)),
     CONSTRAINT applications_amount_requested_fen_check CHECK ((amount_requested_fen >= 0)),
     CONSTRAINT applications_check CHECK (((amount_approved_fen IS NULL) = (award IS NULL))),
@@ -123,6 +125,49 @@ CREATE TABLE public.calendar_days (
     name_zh text NOT NULL,
     name_en text NOT NULL,
     CONSTRAINT calendar_days_kind_check CHECK ((kind = ANY (ARRAY['holiday'::text, 'workday'::text])))
+);
+
+CREATE TABLE public.calls (
+    program_code text NOT NULL,
+    year integer NOT NULL,
+    opens_on date NOT NULL,
+    closes_on date NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT calls_check CHECK ((closes_on >= opens_on)),
+    CONSTRAINT calls_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+CREATE TABLE public.deliveries (
+    id bigint NOT NULL,
+    outbox_id bigint NOT NULL,
+    channel text NOT NULL,
+    user_id uuid NOT NULL,
+    address text,
+    subject text,
+    body text,
+    status text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    enqueues integer DEFAULT 0 NOT NULL,
+    due_at timestamp with time zone,
+    last_error text,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    sent_at timestamp with time zone,
+    CONSTRAINT deliveries_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_channel_check CHECK ((channel = ANY (ARRAY['inbox'::text, 'email'::text, 'sms'::text]))),
+    CONSTRAINT deliveries_check CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
+    CONSTRAINT deliveries_check1 CHECK (((channel = 'inbox'::text) OR ((address IS NOT NULL) AND (subject IS NOT NULL) AND (body IS NOT NULL)))),
+    CONSTRAINT deliveries_enqueues_check CHECK ((enqueues >= 0)),
+    CONSTRAINT deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'failed'::text, 'sent'::text, 'dead'::text])))
+);
+
+ALTER TABLE public.deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.deliveries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 CREATE TABLE public.disbursements (
@@ -187,6 +232,28 @@ CREATE TABLE public.login_throttle (
     CONSTRAINT login_throttle_failures_check CHECK ((failures >= 0))
 );
 
+CREATE TABLE public.notification_preferences (
+    user_id uuid NOT NULL,
+    topic text NOT NULL,
+    channel text NOT NULL,
+    enabled boolean NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT notification_preferences_channel_check CHECK ((channel = ANY (ARRAY['inbox'::text, 'email'::text, 'sms'::text]))),
+    CONSTRAINT notification_preferences_topic_check CHECK ((topic ~ '^[a-z_]+\.[a-z_]+$'::text))
+);
+
+CREATE TABLE public.notifications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    delivery_id bigint NOT NULL,
+    topic text NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    application_id uuid,
+    created_at timestamp with time zone NOT NULL,
+    read_at timestamp with time zone
+);
+
 CREATE TABLE public.objections (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     application_id uuid NOT NULL,
@@ -225,6 +292,20 @@ ALTER TABLE public.outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE TABLE public.overseas_follow_ups (
+    application_id uuid NOT NULL,
+    year integer NOT NULL,
+    raised_total_fen bigint NOT NULL,
+    invested_fen bigint NOT NULL,
+    recovery_due boolean NOT NULL,
+    note text NOT NULL,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT overseas_follow_ups_invested_fen_check CHECK ((invested_fen >= 0)),
+    CONSTRAINT overseas_follow_ups_raised_total_fen_check CHECK ((raised_total_fen > 0)),
+    CONSTRAINT overseas_follow_ups_year_check CHECK (((year >= 2000) AND (year <= 2100)))
 );
 
 CREATE TABLE public.program_versions (
@@ -273,10 +354,27 @@ CREATE TABLE public.reference_counters (
     CONSTRAINT reference_counters_last_check CHECK ((last > 0))
 );
 
+CREATE TABLE public.reminders_sent (
+    subject text NOT NULL,
+    kind text NOT NULL,
+    sent_at timestamp with time zone NOT NULL
+);
+
 CREATE TABLE public.schema_migrations (
     name text NOT NULL,
     checksum text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.scores (
+    application_id uuid NOT NULL,
+    reviewer_id uuid NOT NULL,
+    score integer NOT NULL,
+    comment text NOT NULL,
+    declared_no_conflict boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT scores_declared_no_conflict_check CHECK (declared_no_conflict),
+    CONSTRAINT scores_score_check CHECK (((score >= 0) AND (score <= 100)))
 );
 
 CREATE TABLE public.user_roles (
@@ -296,8 +394,18 @@ CREATE TABLE public.users (
     language text DEFAULT 'zh'::text NOT NULL,
     is_active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    phone text,
     CONSTRAINT users_email_check CHECK ((email = lower(email))),
-    CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text])))
+    CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text]))),
+    CONSTRAINT users_phone_check CHECK ((phone ~ '^\+?[0-9]{6,20}$'::text))
+);
+
+CREATE TABLE public.web_sessions (
+    id_hash bytea NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT web_sessions_id_hash_check CHECK ((length(id_hash) = 32))
 );
 
 ALTER TABLE ONLY public.api_tokens
@@ -324,6 +432,15 @@ ALTER TABLE ONLY public.budgets
 ALTER TABLE ONLY public.calendar_days
     ADD CONSTRAINT calendar_days_pkey PRIMARY KEY (day);
 
+ALTER TABLE ONLY public.calls
+    ADD CONSTRAINT calls_pkey PRIMARY KEY (program_code, year);
+
+ALTER TABLE ONLY public.deliveries
+    ADD CONSTRAINT deliveries_outbox_id_channel_user_id_key UNIQUE (outbox_id, channel, user_id);
+
+ALTER TABLE ONLY public.deliveries
+    ADD CONSTRAINT deliveries_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.disbursements
     ADD CONSTRAINT disbursements_pkey PRIMARY KEY (application_id);
 
@@ -342,6 +459,15 @@ ALTER TABLE ONLY public.idempotency_keys
 ALTER TABLE ONLY public.login_throttle
     ADD CONSTRAINT login_throttle_pkey PRIMARY KEY (key);
 
+ALTER TABLE ONLY public.notification_preferences
+    ADD CONSTRAINT notification_preferences_pkey PRIMARY KEY (user_id, topic, channel);
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_delivery_id_key UNIQUE (delivery_id);
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.objections
     ADD CONSTRAINT objections_pkey PRIMARY KEY (id);
 
@@ -353,6 +479,9 @@ ALTER TABLE ONLY public.organizations
 
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.overseas_follow_ups
+    ADD CONSTRAINT overseas_follow_ups_pkey PRIMARY KEY (application_id, year);
 
 ALTER TABLE ONLY public.program_versions
     ADD CONSTRAINT program_versions_pkey PRIMARY KEY (program_code, version);
@@ -369,8 +498,14 @@ ALTER TABLE ONLY public.publicity_items
 ALTER TABLE ONLY public.reference_counters
     ADD CONSTRAINT reference_counters_pkey PRIMARY KEY (prefix, year);
 
+ALTER TABLE ONLY public.reminders_sent
+    ADD CONSTRAINT reminders_sent_pkey PRIMARY KEY (subject, kind);
+
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
+
+ALTER TABLE ONLY public.scores
+    ADD CONSTRAINT scores_pkey PRIMARY KEY (application_id, reviewer_id);
 
 ALTER TABLE ONLY public.user_roles
     ADD CONSTRAINT user_roles_pkey PRIMARY KEY (user_id, role);
@@ -378,21 +513,38 @@ ALTER TABLE ONLY public.user_roles
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.web_sessions
+    ADD CONSTRAINT web_sessions_pkey PRIMARY KEY (id_hash);
+
 CREATE INDEX api_tokens_user_id_idx ON public.api_tokens USING btree (user_id);
 
 CREATE INDEX application_lines_invoices_idx ON public.application_lines USING gin (invoice_numbers);
 
 CREATE INDEX applications_created_idx ON public.applications USING btree (created_at, id);
 
+CREATE INDEX applications_fingerprint_idx ON public.applications USING btree (fingerprint) WHERE (fingerprint IS NOT NULL);
+
 CREATE UNIQUE INDEX applications_one_live_claim ON public.applications USING btree (filing_id) WHERE ((type = 'event_claim'::text) AND (status <> ALL (ARRAY['withdrawn'::text, 'rejected'::text, 'lapsed'::text])));
 
 CREATE INDEX applications_org_idx ON public.applications USING btree (org_id, created_at DESC, id DESC);
 
+CREATE INDEX applications_org_type_idx ON public.applications USING btree (org_id, type);
+
 CREATE INDEX applications_queue_idx ON public.applications USING btree (status, program_code, created_at, id);
+
+CREATE INDEX applications_status_created_idx ON public.applications USING btree (status, created_at, id);
 
 CREATE INDEX audit_events_entity_idx ON public.audit_events USING btree (entity_type, entity_id, seq);
 
+CREATE INDEX deliveries_dead_idx ON public.deliveries USING btree (id DESC) WHERE (status = 'dead'::text);
+
+CREATE INDEX deliveries_due_idx ON public.deliveries USING btree (due_at) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
+
 CREATE INDEX idempotency_keys_created_at_idx ON public.idempotency_keys USING btree (created_at);
+
+CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (user_id, created_at DESC, id DESC);
+
+CREATE INDEX notifications_unread_idx ON public.notifications USING btree (user_id) WHERE (read_at IS NULL);
 
 CREATE INDEX objections_application_idx ON public.objections USING btree (application_id);
 
@@ -405,6 +557,10 @@ CREATE INDEX publicity_items_application_idx ON public.publicity_items USING btr
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email);
 
 CREATE INDEX users_org_id_idx ON public.users USING btree (org_id);
+
+CREATE INDEX web_sessions_expires_idx ON public.web_sessions USING btree (expires_at);
+
+CREATE INDEX web_sessions_user_idx ON public.web_sessions USING btree (user_id);
 
 CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_refuse_change();
 
@@ -434,8 +590,20 @@ ALTER TABLE ONLY public.applications
 ALTER TABLE ONLY public.applications
     ADD CONSTRAINT applications_program_code_program_version_fkey FOREIGN KEY (program_code, program_version) REFERENCES public.program_versions(program_code, version);
 
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_proposed_by_fkey FOREIGN KEY (proposed_by) REFERENCES public.users(id);
+
 ALTER TABLE ONLY public.budgets
     ADD CONSTRAINT budgets_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
+
+ALTER TABLE ONLY public.calls
+    ADD CONSTRAINT calls_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
+
+ALTER TABLE ONLY public.deliveries
+    ADD CONSTRAINT deliveries_outbox_id_fkey FOREIGN KEY (outbox_id) REFERENCES public.outbox(id);
+
+ALTER TABLE ONLY public.deliveries
+    ADD CONSTRAINT deliveries_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.disbursements
     ADD CONSTRAINT disbursements_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
@@ -449,11 +617,29 @@ ALTER TABLE ONLY public.documents
 ALTER TABLE ONLY public.documents
     ADD CONSTRAINT documents_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.notification_preferences
+    ADD CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_delivery_id_fkey FOREIGN KEY (delivery_id) REFERENCES public.deliveries(id);
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.objections
     ADD CONSTRAINT objections_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
 
 ALTER TABLE ONLY public.objections
     ADD CONSTRAINT objections_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.publicity_batches(id);
+
+ALTER TABLE ONLY public.overseas_follow_ups
+    ADD CONSTRAINT overseas_follow_ups_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.overseas_follow_ups
+    ADD CONSTRAINT overseas_follow_ups_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.program_versions
     ADD CONSTRAINT program_versions_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
@@ -467,6 +653,12 @@ ALTER TABLE ONLY public.publicity_items
 ALTER TABLE ONLY public.publicity_items
     ADD CONSTRAINT publicity_items_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.publicity_batches(id);
 
+ALTER TABLE ONLY public.scores
+    ADD CONSTRAINT scores_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.scores
+    ADD CONSTRAINT scores_reviewer_id_fkey FOREIGN KEY (reviewer_id) REFERENCES public.users(id);
+
 ALTER TABLE ONLY public.user_roles
     ADD CONSTRAINT user_roles_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES public.users(id);
 
@@ -475,3 +667,6 @@ ALTER TABLE ONLY public.user_roles
 
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.web_sessions
+    ADD CONSTRAINT web_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

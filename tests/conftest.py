@@ -70,7 +70,12 @@ async def db_url(servers: Settings, template_url: str) -> AsyncIterator[str]:
     admin = await asyncpg.connect(servers.database_url)
     try:
         await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-        yield with_database(servers.database_url, name)
+    finally:
+        await admin.close()
+    yield with_database(servers.database_url, name)
+    # A fresh connection: a test may have restarted the server meanwhile.
+    admin = await asyncpg.connect(servers.database_url)
+    try:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
         await admin.close()
@@ -116,3 +121,7 @@ async def client(settings: Settings, clock: FrozenClock) -> AsyncIterator[AsyncT
     app = create_app(settings, clock)
     async with AsyncTestClient(app) as c:
         yield c
+
+
+# A real SMTP server for the notification tests (`smtp_server` per session, `smtp` per test).
+from tests.workers.smtp_sink import smtp, smtp_server  # noqa: E402, F401

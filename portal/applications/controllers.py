@@ -11,12 +11,14 @@ from portal.applications import services
 from portal.applications.registry import ApplicationIn
 from portal.applications.views import application_out
 from portal.auth.guards import org_member, principal_of, signed_in
+from portal.auth.middleware import on_loop
 from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
 
 AnyRequest = Request[Any, Any, Any]
 Limit = Annotated[int, Parameter(ge=1, le=200)]
+ORG_MEMBER, SIGNED_IN = on_loop(org_member), on_loop(signed_in)
 
 
 class ApplicationController(Controller):
@@ -26,7 +28,7 @@ class ApplicationController(Controller):
     @post(
         operation_id="create_application",
         status_code=201,
-        guards=[org_member],
+        guards=[ORG_MEMBER],
         responses=problems(401, 403, 404, 409, 422),
         summary="Start an application as a draft",
     )
@@ -44,7 +46,7 @@ class ApplicationController(Controller):
 
     @get(
         operation_id="list_applications",
-        guards=[org_member],
+        guards=[ORG_MEMBER],
         responses=problems(401, 403, 422),
         summary="Your organization's applications, newest first",
     )
@@ -56,7 +58,7 @@ class ApplicationController(Controller):
     @get(
         "/{application_id:uuid}",
         operation_id="get_application",
-        guards=[signed_in],
+        guards=[SIGNED_IN],
         responses=problems(401, 404),
         summary="One application with its history",
     )
@@ -70,7 +72,7 @@ class ApplicationController(Controller):
     @patch(
         "/{application_id:uuid}",
         operation_id="edit_application",
-        guards=[org_member],
+        guards=[ORG_MEMBER],
         responses=problems(401, 403, 404, 409, 422),
         summary="Edit a draft or returned application: the fields given replace the stored ones",
     )
@@ -95,7 +97,7 @@ class ApplicationController(Controller):
         "/{application_id:uuid}/submit",
         operation_id="submit_application",
         status_code=200,
-        guards=[org_member],
+        guards=[ORG_MEMBER],
         responses=problems(401, 403, 404, 409, 422),
         summary="Submit; every rule is checked and each failure named",
     )
@@ -115,7 +117,7 @@ class ApplicationController(Controller):
         "/{application_id:uuid}/withdraw",
         operation_id="withdraw_application",
         status_code=200,
-        guards=[org_member],
+        guards=[ORG_MEMBER],
         responses=problems(401, 403, 404, 409),
         summary="Withdraw before a decision",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 import msgspec
@@ -17,14 +17,17 @@ from portal.applications.registry import HANDLERS
 from portal.applications.types import Draft, TypeHandler, lines_from_rows
 from portal.applications.views import (
     application_out,
+    assemble,
     decode_cursor,
     encode_cursor,
+    history_entry,
+    is_staff,
     not_found,
     summary,
 )
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
-from sql import audit, outbox
+from sql import audit
 from sql.applications import ActorRef, lock, record_transition
 from sql.pool import transaction
 from sql.queries import Q
@@ -68,23 +71,25 @@ async def _check_documents(conn: asyncpg.Connection, org_id: UUID, draft: Draft)
         )
 
 
+def _line_rows(draft: Draft) -> list[dict[str, Any]]:
+    """The lines as `insert_lines` and `create_application` take them: one JSON array."""
+    return [
+        {
+            "line_no": i,
+            "kind": x.kind,
+            "category": x.category,
+            "description": x.description,
+            "amount_fen": x.amount.fen,
+            "invoice_numbers": list(x.invoice_numbers),
+            "document_ids": [str(d) for d in x.document_ids],
+        }
+        for i, x in enumerate(draft.lines)
+    ]
+
+
 async def _write_lines(conn: asyncpg.Connection, application_id: UUID, draft: Draft) -> None:
-    await conn.executemany(
-        Q.insert_line,
-        [
-            (
-                application_id,
-                i,
-                x.kind,
-                x.category,
-                x.description,
-                x.amount.fen,
-                list(x.invoice_numbers),
-                list(x.document_ids),
-            )
-            for i, x in enumerate(draft.lines)
-        ],
-    )
+    if draft.lines:  # one statement for all of them
+        await conn.execute(Q.insert_lines, application_id, _line_rows(draft))
 
 
 def _claim_exists() -> RuleViolation:
@@ -95,6 +100,62 @@ def _claim_exists() -> RuleViolation:
         message_zh="该备案已有正在办理的兑现申报。",
         status=409,
     )
+
+
+async def _insert_draft(
+    conn: asyncpg.Connection,
+    now: dt.datetime,
+    today: dt.date,
+    org: asyncpg.Record,
+    author: Principal,
+    data: msgspec.Struct,
+    *,
+    proposed: bool = False,
+) -> tuple[asyncpg.Record, Draft]:
+    """Check and write a new draft; returns its row (as `application_by_id` has it) and draft.
+
+    The handler and the documents are read first (`TypeHandler.draft` only reads); then one
+    statement writes the application, its lines, the outbox row and the audit event. In the
+    caller's transaction if there is one; on its own it is a transaction by itself.
+    """
+    handler = HANDLERS[str(type(data).__struct_config__.tag)]
+    draft = await handler.draft(conn, org, data, today)
+    await _check_documents(conn, org["id"], draft)
+    app_id = uuid4()
+    topic = "application.proposed" if proposed else "application.created"
+    try:
+        row: asyncpg.Record = await conn.fetchrow(
+            Q.create_application,
+            app_id,
+            org["id"],
+            handler.type,
+            handler.program_code,
+            draft.program_version,
+            draft.title,
+            draft.payload,
+            draft.filing_id,
+            draft.amount_requested.fen if draft.amount_requested is not None else None,
+            author.user_id,
+            now,
+            fingerprint(org["uscc"], handler.subject(data)),
+            author.user_id if proposed else None,
+            _line_rows(draft),
+            topic,
+            {
+                "application_id": str(app_id),
+                "org_id": str(org["id"]),
+                "type": handler.type,
+                "program_code": handler.program_code,
+                "action": topic.split(".")[1],
+            },
+            author.actor,
+            {"to_status": "draft", "actor_name": author.name, "type": handler.type},
+        )
+    except asyncpg.UniqueViolationError as exc:
+        if exc.table_name != "applications":
+            raise
+        raise _claim_exists() from None
+    return row, draft
 
 
 async def insert_draft(
@@ -108,51 +169,8 @@ async def insert_draft(
     proposed: bool = False,
 ) -> UUID:
     """Write a new draft with its lines, audit event and outbox row; the caller's transaction."""
-    handler = HANDLERS[str(type(data).__struct_config__.tag)]
-    draft = await handler.draft(conn, org, data, today)
-    await _check_documents(conn, org["id"], draft)
-    try:
-        async with conn.transaction():
-            app_id: UUID = await conn.fetchval(
-                Q.insert_application,
-                org["id"],
-                handler.type,
-                handler.program_code,
-                draft.program_version,
-                draft.title,
-                draft.payload,
-                draft.filing_id,
-                draft.amount_requested.fen if draft.amount_requested is not None else None,
-                author.user_id,
-                now,
-                fingerprint(org["uscc"], handler.subject(data)),
-                author.user_id if proposed else None,
-            )
-    except asyncpg.UniqueViolationError:
-        raise _claim_exists() from None
-    await _write_lines(conn, app_id, draft)
-    topic = "application.proposed" if proposed else "application.created"
-    await outbox.emit(
-        conn,
-        at=now,
-        topic=topic,
-        payload={
-            "application_id": str(app_id),
-            "org_id": str(org["id"]),
-            "type": handler.type,
-            "program_code": handler.program_code,
-            "action": topic.split(".")[1],
-        },
-    )
-    await audit.append(
-        conn,
-        at=now,
-        actor=author.actor,
-        action=topic,
-        entity_type="application",
-        entity_id=str(app_id),
-        data={"to_status": "draft", "actor_name": author.name, "type": handler.type},
-    )
+    row, _ = await _insert_draft(conn, now, today, org, author, data, proposed=proposed)
+    app_id: UUID = row["id"]
     return app_id
 
 
@@ -164,10 +182,24 @@ async def create(
     data: msgspec.Struct,
     language: str,
 ) -> s.ApplicationOut:
-    async with transaction(pool) as conn:
+    async with pool.acquire() as conn:
+        # No explicit transaction: the reads need none, and the write is one statement (see
+        # `_insert_draft`), so the audit chain's lock is never held while we wait for a reply.
         org = await conn.fetchrow(Q.org_by_id, principal.org_id)
-        app_id = await insert_draft(conn, now, today, org, principal, data)
-    return await application_out(pool, app_id, principal, language)
+        row, draft = await _insert_draft(conn, now, today, org, principal, data)
+        if is_staff(principal):  # staff see flags, which need the database
+            return await application_out(conn, row["id"], principal, language)
+    # What application_out would read back: the row as stored, the lines as written, and the
+    # one audit event just appended.
+    history = [
+        history_entry(
+            row["created_at"],
+            principal.actor,
+            "application.created",
+            {"to_status": "draft", "actor_name": principal.name},
+        )
+    ]
+    return assemble(row, draft.lines, history, [], principal, language)
 
 
 async def _own_locked(
@@ -300,7 +332,12 @@ async def list_own(
     pool: asyncpg.Pool, principal: Principal, limit: int, cursor: str | None
 ) -> s.Page:
     after_at, after_id = decode_cursor(cursor)
-    rows = await pool.fetch(Q.org_applications, principal.org_id, after_at, after_id, limit + 1)
+    if after_at is None:
+        rows = await pool.fetch(Q.org_applications, principal.org_id, limit + 1)
+    else:
+        rows = await pool.fetch(
+            Q.org_applications_after, principal.org_id, after_at, after_id, limit + 1
+        )
     items = [summary(r) for r in rows[:limit]]
     more = len(rows) > limit
     return s.Page(

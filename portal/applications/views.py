@@ -16,10 +16,12 @@ from domain.lifecycle import Actor, Status, allowed_actions
 from domain.money import Money
 from portal.applications import schemas as s
 from portal.applications.registry import HANDLERS
-from portal.applications.types import Flag, line_to_wire, lines_from_rows
+from portal.applications.types import Flag, StoredLine, line_to_wire
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
 from sql.queries import Q
+
+_json = msgspec.json.Decoder()  # as sql.pool decodes jsonb
 
 
 def not_found() -> ProblemError:
@@ -55,30 +57,72 @@ def award_out(award: dict[str, Any] | None, language: str) -> s.AwardOut | None:
 async def application_out(
     conn: asyncpg.Connection | asyncpg.Pool, application_id: UUID, viewer: Principal, language: str
 ) -> s.ApplicationOut:
-    row = await conn.fetchrow(Q.application_by_id, application_id)
+    if isinstance(conn, asyncpg.Pool):
+        async with conn.acquire() as one:  # one connection for the three reads, not one each
+            return await application_out(one, application_id, viewer, language)
+    row = await conn.fetchrow(Q.application_full, application_id)  # with lines and history
     staff = is_staff(viewer)
     if row is None or not (staff or row["org_id"] == viewer.org_id):
         raise not_found()  # another organization's application does not exist for you
     handler = HANDLERS[row["type"]]
-    lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
+    lines = [
+        StoredLine(
+            kind=kind,
+            category=category,
+            description=description,
+            amount=Money(amount_fen),
+            invoice_numbers=tuple(invoice_numbers),
+            document_ids=tuple(UUID(d) for d in document_ids),
+            approved=Money(approved_fen) if approved_fen is not None else None,
+            cut_reason=cut_reason,
+        )
+        for (
+            kind,
+            category,
+            description,
+            amount_fen,
+            invoice_numbers,
+            document_ids,
+            approved_fen,
+            cut_reason,
+        ) in row["line_rows"]
+    ]
+    history = [
+        history_entry(at, actor, action, _json.decode(data))
+        for at, actor, action, data in row["history_rows"]
+    ]
+    flags = (await handler.flags(conn, row, lines) + await same_thing(conn, row)) if staff else []
+    return assemble(row, lines, history, flags, viewer, language)
+
+
+def history_entry(at: dt.datetime, actor: str, action: str, data: dict[str, Any]) -> s.HistoryEntry:
+    """One audit event of an application, as its timeline shows it."""
+    return s.HistoryEntry(
+        at=at,
+        actor=data.get("actor_name", actor),
+        action=action.removeprefix("application."),
+        from_status=data.get("from_status"),
+        to_status=data.get("to_status"),
+        comment=data.get("comment", ""),
+    )
+
+
+def assemble(
+    row: asyncpg.Record,
+    lines: list[StoredLine],
+    history: list[s.HistoryEntry],
+    flags: list[Flag],
+    viewer: Principal,
+    language: str,
+) -> s.ApplicationOut:
+    """The wire form of a stored application (a row shaped as `application_by_id` returns it)."""
+    handler = HANDLERS[row["type"]]
     payload = handler.wire(row["payload"])
     if handler.lines_field:
         payload[handler.lines_field] = [line_to_wire(x, reviewed=True) for x in lines]
-    history = [
-        s.HistoryEntry(
-            at=e["at"],
-            actor=e["data"].get("actor_name", e["actor"]),
-            action=e["action"].removeprefix("application."),
-            from_status=e["data"].get("from_status"),
-            to_status=e["data"].get("to_status"),
-            comment=e["data"].get("comment", ""),
-        )
-        for e in await conn.fetch(Q.history_of, str(application_id))
-    ]
     who: frozenset[Any] = frozenset(viewer.roles) | (
         {Actor.APPLICANT} if row["org_id"] == viewer.org_id else set()
     )
-    flags = (await handler.flags(conn, row, lines) + await same_thing(conn, row)) if staff else []
     return s.ApplicationOut(
         id=row["id"],
         type=row["type"],

@@ -9,6 +9,7 @@ from litestar.response import Stream
 
 from domain.accounts import STAFF_ROLES
 from portal.auth.guards import has_role
+from portal.auth.middleware import on_loop
 from portal.context import Ctx
 from portal.errors import problems
 from portal.exports import services
@@ -28,7 +29,7 @@ async def _file_then_remove(path: str) -> AsyncIterator[bytes]:
 class ExportController(Controller):
     path = "/api/v1/admin/exports"
     tags = ["exports"]
-    guards = [has_role(*STAFF_ROLES)]
+    guards = [on_loop(has_role(*STAFF_ROLES))]
 
     @get(
         "/applications.csv",

@@ -29,19 +29,34 @@ HEADERS = [
 ]
 
 
-async def csv_chunks(pool: asyncpg.Pool) -> AsyncIterator[bytes]:
-    """COPY … TO STDOUT into a bounded queue: memory stays flat however many rows there are."""
-    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=64)
+CHUNK = 256 * 1024  # what is handed to the server at once; asyncpg's pieces are ~8 KB
 
-    async def sink(chunk: bytes) -> None:
-        await queue.put(bytes(chunk))  # asyncpg hands a reused bytearray
+
+async def csv_chunks(pool: asyncpg.Pool) -> AsyncIterator[bytes]:
+    """COPY … TO STDOUT into a bounded queue: memory stays flat however many rows there are.
+
+    asyncpg's pieces are gathered into CHUNK-sized ones, so the server writes (and the client
+    reads) a few hundred HTTP chunks per million rows rather than tens of thousands; the queue
+    holds at most 16 of them.
+    """
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=16)
+    pending = bytearray()
+
+    async def sink(piece: bytes) -> None:
+        pending.extend(piece)  # asyncpg reuses its buffer: copy it now
+        if len(pending) >= CHUNK:
+            await queue.put(bytes(pending))
+            pending.clear()
 
     async def produce() -> None:
         try:
-            async with pool.acquire() as conn:
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute("SET LOCAL DateStyle = ISO")  # see Q.export_applications_csv
                 await conn.copy_from_query(
-                    Q.export_applications, output=sink, format="csv", header=True
+                    Q.export_applications_csv, output=sink, format="csv", header=True
                 )
+            if pending:
+                await queue.put(bytes(pending))
         finally:
             await queue.put(None)
 

@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 from domain.accounts import STAFF_ROLES, Role
 from portal.applications import schemas as s
 from portal.auth.guards import has_role, principal_of
+from portal.auth.middleware import on_loop
 from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
@@ -23,7 +24,7 @@ class ReviewController(Controller):
 
     @get(
         operation_id="work_queue",
-        guards=[has_role(*STAFF_ROLES)],
+        guards=[on_loop(has_role(*STAFF_ROLES))],
         responses=problems(401, 403, 422),
         summary="The work queue: filter by status, type, program and text; oldest first",
     )
@@ -45,7 +46,7 @@ class ReviewController(Controller):
         "/{application_id:uuid}/decisions",
         operation_id="decide",
         status_code=200,
-        guards=[has_role(Role.REVIEWER, Role.APPROVER)],
+        guards=[on_loop(has_role(Role.REVIEWER, Role.APPROVER))],
         responses=problems(401, 403, 404, 409, 422),
         summary="Pass, return, reject, approve, or uphold an objection",
     )

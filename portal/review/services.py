@@ -4,6 +4,7 @@ upholding an objection. Approval computes the award and reserves it from the yea
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -193,6 +194,31 @@ async def decide(
     return await application_out(pool, application_id, principal, language)
 
 
+# The work queue's filters, in the order their parameters are numbered.
+_QUEUE_FILTERS = (
+    "a.status = ${}",
+    "a.type = ${}",
+    "a.program_code = ${}",
+    "(a.reference = ${0} OR a.title ILIKE '%' || ${0} || '%' OR o.name ILIKE '%' || ${0} || '%'"
+    " OR o.uscc = upper(${0}))",
+)
+
+
+@lru_cache(maxsize=64)
+def _queue_sql(present: tuple[bool, ...], after: bool) -> str:
+    """The work-queue statement for this combination of filters (see Q.work_queue)."""
+    parts, n = [Q.work_queue_search if present[3] else Q.work_queue], 0
+    for given, condition in zip(present, _QUEUE_FILTERS, strict=True):
+        if given:
+            n += 1
+            parts.append(f"  AND {condition.format(n)}")
+    if after:
+        parts.append(f"  AND (a.created_at, a.id) > (${n + 1}::timestamptz, ${n + 2}::uuid)")
+        n += 2
+    parts.append(f"ORDER BY a.created_at, a.id\nLIMIT ${n + 1}")
+    return "\n".join(parts)
+
+
 async def queue(
     pool: asyncpg.Pool,
     *,
@@ -204,9 +230,12 @@ async def queue(
     cursor: str | None,
 ) -> s.Page:
     after_at, after_id = decode_cursor(cursor)
-    rows = await pool.fetch(
-        Q.work_queue, status, type_, program, q or None, after_at, after_id, limit + 1
-    )
+    filters = (status, type_, program, q or None)
+    args: list[Any] = [f for f in filters if f is not None]
+    if after_at is not None:
+        args += [after_at, after_id]
+    sql = _queue_sql(tuple(f is not None for f in filters), after_at is not None)
+    rows = await pool.fetch(sql, *args, limit + 1)
     items = [summary(r) for r in rows[:limit]]
     more = len(rows) > limit
     return s.Page(

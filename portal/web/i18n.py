@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from domain.event_support import WUHAN_DISTRICTS as _DISTRICTS
 from domain.lifecycle import STATUS_ZH
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -455,4 +456,283 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "export_failed": ("生成失败,请重试。", "The export failed; please try again."),
 }
 for _key, _pair in _CONSOLE.items():
+    MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
+
+
+# ---------------------------------------------------------------- the applicant's pages
+# One block, like the console's; a key defined above keeps its words (tests check none is lost).
+_APPLICANT: dict[str, tuple[str, str]] = {
+    # menu and dashboard
+    "applicant_menu": ("申报菜单", "Applicant menu"),
+    "new_application": ("新建申报", "New application"),
+    "inbox": ("消息中心", "Inbox"),
+    "unread_count": ("{n} 条未读", "{n} unread"),
+    "today": ("今天", "Today"),
+    "app_title": ("名称", "Title"),
+    "untitled": ("(未填写名称)", "(untitled)"),
+    "no_applications": (
+        "还没有申报记录。请从上方选择申报类型开始。",
+        "No applications yet. Choose a type above to start one.",
+    ),
+    "continue_editing": ("继续填写", "Continue"),
+    "more": ("更多", "More"),
+    "dl_filing_by": ("最迟备案日", "File by"),
+    "dl_claim_by": ("兑现申报截止", "Claim by"),
+    "dl_call_closes": ("年度申报截止", "Call closes"),
+    "dl_apply_by": ("本年受理截止", "Apply by"),
+    "dl_to_fix": ("待修改", "To correct"),
+    "days_left": ("剩 {n} 天", "{n} days left"),
+    "days_overdue": ("已过 {n} 天", "{n} days past"),
+    # starting an application
+    "new_lead": (
+        "请选择申报类型。创建后即为草稿,填写内容随时自动保存,提交前可在核对页检查全部内容。",
+        "Choose what to apply for. A draft is made at once, saved as you type, and checked on a "
+        "review page before you submit it.",
+    ),
+    "about_event_filing": (
+        "国家级、国际性人工智能展会、大赛、会议须在活动开始前备案认定,认定后方可申报兑现。",
+        "File a national or international AI exhibition, contest or conference before it starts; "
+        "only a recognized filing can be claimed.",
+    ),
+    "about_event_claim": (
+        "活动结束后,凭已认定的备案申报实际费用的支持资金。",
+        "After the event, claim support for its actual costs against your recognized filing.",
+    ),
+    "about_ipo_domestic_claim": (
+        "在上交所、深交所、北交所首次上市的人工智能企业按辅导备案、申报受理、成功上市分阶段申请奖励。",
+        "AI firms listing first on SSE, SZSE or BSE claim the staged reward: tutoring, "
+        "acceptance, listing.",
+    ),
+    "about_ipo_overseas_claim": (
+        "在符合条件的境外交易所上市且募集资金投放武汉的企业,每年6月30日前申请一次性奖励。",
+        "Firms listed on an eligible overseas exchange with the funds invested in Wuhan apply "
+        "once a year, by 30 June.",
+    ),
+    "about_scenario_project": (
+        "人工智能示范应用场景项目在年度申报期内申报,按项目总投入给予支持。",
+        "AI demonstration scenario projects apply in the yearly call; support follows the "
+        "project's total investment.",
+    ),
+    "about_unveiling_award": (
+        "国家揭榜挂帅人工智能任务的牵头单位,成果在汉转化的,申请固定奖励。",
+        "Lead units of a winning national open-competition AI task, with results transformed "
+        "in Wuhan, apply for the fixed award.",
+    ),
+    "start": ("开始申报", "Start"),
+    "start_draft": ("创建草稿并开始填写", "Create the draft"),
+    "start_hint": (
+        "将为本单位创建一份草稿;提交前您可以随时修改或撤回。",
+        "A draft is made for your organization; until you submit it you may change or withdraw it.",
+    ),
+    "policy_and_calculator": ("政策原文与资金测算", "Policy text and calculator"),
+    "choose_filing": ("选择已认定的事前备案", "Choose a recognized filing"),
+    "choose_filing_hint": (
+        "每个备案只能有一份正在办理的兑现申报;活动结束后方可提交。",
+        "A filing has one live claim at most; it is submitted after the event ends.",
+    ),
+    "no_claimable_filings": (
+        "暂无可申报兑现的已认定备案。请先提交事前备案,待认定后再申报兑现。",
+        "No recognized filing is waiting for a claim. File the event first; claim once it is "
+        "recognized.",
+    ),
+    "not_created": ("未能创建草稿:", "The draft was not created:"),
+    # the form
+    "edit_application": ("填写申报", "Edit application"),
+    "view_application": ("查看申报详情", "View the application"),
+    "autosave_help": (
+        "填写内容会自动保存为草稿。带金额的明细以元为单位,最多两位小数,例如 1200000.00。",
+        "Your entries are saved as a draft as you go. Amounts are in yuan with at most two "
+        "decimals, such as 1200000.00.",
+    ),
+    "basic_info": ("基本信息", "Details"),
+    "choose": ("请选择", "Choose…"),
+    "not_eligible": ("不符合奖励条件", "not eligible"),
+    "yuan_unit": ("元", "yuan"),
+    "hint_starts_on": (
+        "须在活动开始前至少30天提交备案。",
+        "File at least 30 days before the event starts.",
+    ),
+    "hint_one_per_line": ("每行填写一个单位。", "One per line."),
+    "hint_invested": (
+        "募集资金投放武汉的金额;不低于募集总额的80%方可获奖励。",
+        "The part of the funds invested in Wuhan; at least 80% of the total qualifies.",
+    ),
+    "hint_total_investment": (
+        "须与下方投资明细合计一致。",
+        "Must equal the sum of the investment lines below.",
+    ),
+    "hint_budget_lines": (
+        "按费用类别列出活动预算;合计随输入实时更新。",
+        "The event's budget by expense category; the total updates as you type.",
+    ),
+    "hint_expense_lines": (
+        "逐项填写实际发生的费用及对应发票号(多个发票号用逗号或空格分隔)。",
+        "Each actual expense with its invoice numbers (separate several with commas or spaces).",
+    ),
+    "hint_investment_lines": (
+        "按类别列出项目投资;合计须等于项目总投入。",
+        "The project's investment by category; the total must equal the total investment.",
+    ),
+    "hint_stages": (
+        "勾选本次申请的阶段,并填写各阶段的公开披露日期。",
+        "Tick the stages you claim and give the date each was disclosed.",
+    ),
+    "hint_payee": (
+        "奖励资金拨付至本单位对公账户。",
+        "The reward is paid to your organization's corporate account.",
+    ),
+    "hint_file": (
+        "支持 PDF、JPEG、PNG、OFD、XML,单个文件不超过 20 MiB。",
+        "PDF, JPEG, PNG, OFD or XML, at most 20 MiB each.",
+    ),
+    "stage_tutoring": ("辅导备案", "Tutoring filed"),
+    "stage_accepted": ("申报受理", "Application accepted"),
+    "stage_listed": ("成功上市", "Listed"),
+    "stage_date": ("披露日期", "Disclosed on"),
+    "payee_account_name": ("账户名称", "Account name"),
+    "payee_bank": ("开户银行", "Bank"),
+    "payee_account_no": ("银行账号", "Account number"),
+    "ln_budget_lines": ("预算明细", "Budget lines"),
+    "ln_expense_lines": ("费用明细", "Expense lines"),
+    "ln_investment_lines": ("投资明细", "Investment lines"),
+    "line_no": ("第{n}行", "Line {n}"),
+    "col_category": ("类别", "Category"),
+    "col_description": ("说明", "Description"),
+    "col_invoice_numbers": ("发票号", "Invoice numbers"),
+    "col_amount": ("金额(元)", "Amount (yuan)"),
+    "col_document_ids": ("附件", "Documents"),
+    "invoice_placeholder": ("如 INV-001, INV-002", "e.g. INV-001, INV-002"),
+    "add_line": ("添加一行", "Add a line"),
+    "remove_line": ("删除", "Remove"),
+    "total_skips_invalid": (
+        "(格式不正确的金额未计入)",
+        "(amounts not in the right form are left out)",
+    ),
+    "lines_equal_total": ("明细合计与项目总投入一致。", "The lines add up to the total."),
+    "lines_differ_total": (
+        "明细合计与项目总投入相差 {diff}。",
+        "The lines differ from the total investment by {diff}.",
+    ),
+    "document_kind": ("材料类型", "Kind of document"),
+    "choose_file": ("选择文件", "File"),
+    "upload": ("上传", "Upload"),
+    "upload_progress": ("上传进度", "Upload progress"),
+    "uploading": ("正在上传……", "Uploading…"),
+    "uploaded": ("已上传", "Uploaded"),
+    "upload_failed": ("上传失败", "Upload failed"),
+    "remove_document": ("移除", "Remove"),
+    "save_draft": ("保存草稿", "Save draft"),
+    "draft_state": ("草稿保存状态", "Draft status"),
+    "autosave_on": ("草稿自动保存", "Saved as you type"),
+    "to_review": ("下一步:核对并提交", "Next: review and submit"),
+    "saved": ("已保存", "Saved"),
+    "saved_at": ("已保存", "Saved at"),
+    "fields_not_saved": ("{n} 项未能保存,请修改标出的内容", "{n} fields not saved: see below"),
+    "fix_these": ("请修改以下内容:", "Please correct these:"),
+    "fix_it": ("去修改", "Correct it"),
+    "required_message": ("提交前须填写此项。", "Fill this in before submitting."),
+    "format_message": (
+        "格式或取值不正确,请检查此项。",
+        "This is not in the right form; please check it.",
+    ),
+    "event_dates": ("活动日期", "Event dates"),
+    "claim_period": ("兑现申报期", "Claim period"),
+    "returned_banner": (
+        "该申请已被退回,请按审核意见修改后重新提交。",
+        "This application was returned: correct it as the comment asks and submit it again.",
+    ),
+    "reviewer_comment": ("审核意见", "Reviewer's comment"),
+    # review and submission
+    "review_title": ("核对并提交", "Review and submit"),
+    "back_to_form": ("返回修改", "Back to the form"),
+    "not_filled": ("未填写", "not filled in"),
+    "no_lines": ("尚无明细。", "No lines yet."),
+    "not_submitted": (
+        "未能提交,请按以下提示修改:",
+        "Not submitted. Please correct the following:",
+    ),
+    "filing_no_money": (
+        "事前备案仅作认定,不涉及资金;认定后可在活动结束后申报兑现。",
+        "A filing is recognized, not paid; after the event you claim against it.",
+    ),
+    "budget_total": ("预算合计", "Budget total"),
+    "requested_note": (
+        "按政策规则根据您填写的内容测算;最终以审核核定金额为准。",
+        "Estimated by the program's rules from what you entered; the approved amount decides.",
+    ),
+    "submit_note": (
+        "提交后将进入审核,不能再修改;审核决定前可以撤回。",
+        "Once submitted it goes to review and cannot be changed; you may withdraw it until a "
+        "decision.",
+    ),
+    "submit_application": ("确认提交", "Submit"),
+    "cannot_submit_now": ("当前状态下不能提交。", "It cannot be submitted in this status."),
+    "withdraw": ("撤回申请", "Withdraw"),
+    "done_submitted": (
+        "申请已提交,请留意消息中心的审核通知。",
+        "Submitted. Watch your inbox for the decision.",
+    ),
+    "done_withdrawn": ("申请已撤回。", "Withdrawn."),
+    "done_saved": ("已保存。", "Saved."),
+    # the application's page
+    "as_reviewed": ("逐项核定情况", "as reviewed"),
+    "claim_now": ("申报兑现", "Claim now"),
+    # statuses
+    "st_draft": ("草稿", "Draft"),
+    "st_submitted": ("已提交", "Submitted"),
+    "st_reviewed": ("初审通过", "Reviewed"),
+    "st_recognized": ("已认定", "Recognized"),
+    "st_approved": ("已批准", "Approved"),
+    "st_publicized": ("公示中", "In publicity"),
+    "st_confirmed": ("公示期满", "Confirmed"),
+    "st_disbursed": ("已拨付", "Paid"),
+    "st_returned": ("已退回", "Returned"),
+    "st_rejected": ("未通过", "Rejected"),
+    "st_withdrawn": ("已撤回", "Withdrawn"),
+    "st_lapsed": ("已失效", "Lapsed"),
+    # choices named on the form
+    "x_SSE": ("上海证券交易所", "Shanghai Stock Exchange"),
+    "x_SZSE": ("深圳证券交易所", "Shenzhen Stock Exchange"),
+    "x_BSE": ("北京证券交易所", "Beijing Stock Exchange"),
+    # inbox
+    "notifications": ("通知", "Notifications"),
+    "unread": ("未读", "Unread"),
+    "mark_read": ("标为已读", "Mark read"),
+    "mark_all_read": ("全部标为已读", "Mark all read"),
+    "no_notifications": ("暂无通知。", "No notifications."),
+    "notification_preferences": ("通知设置", "Notification preferences"),
+    "preferences_help": (
+        "选择每类通知通过哪些渠道送达。",
+        "Choose the channels each kind of notification reaches you on.",
+    ),
+    "protected": ("不可关闭", "cannot be turned off"),
+    "protected_note": (
+        "灰色勾选项为关于本单位申请的审核决定,须通过站内信和电子邮件送达,不能关闭。",
+        "Greyed ticks are decisions on your own applications: they always reach your inbox "
+        "and e-mail.",
+    ),
+    "save_preferences": ("保存设置", "Save preferences"),
+    "done_inbox_read": ("已标为已读。", "Marked read."),
+    "done_inbox_read_all": ("全部通知已标为已读。", "All marked read."),
+    "done_inbox_preferences": ("通知设置已保存。", "Preferences saved."),
+    "topic_application.submit": ("申请提交回执", "Application submitted"),
+    "topic_application.withdraw": ("申请撤回", "Application withdrawn"),
+    "topic_application.pass": ("初审通过", "Passed first review"),
+    "topic_application.return": ("退回修改", "Returned for correction"),
+    "topic_application.reject": ("不予支持", "Rejected"),
+    "topic_application.approve": ("复核通过", "Approved"),
+    "topic_application.publicize": ("进入公示", "In publicity"),
+    "topic_application.confirm": ("公示期满", "Publicity ended"),
+    "topic_application.disburse": ("资金拨付", "Paid"),
+    "topic_application.lapse": ("备案失效", "Filing lapsed"),
+    "topic_application.uphold_objection": ("异议成立,重新审核", "Objection upheld"),
+    "topic_overseas.recovery_due": ("资金追回提醒", "Recovery due"),
+    "topic_reminder.claim_deadline": ("兑现申报截止提醒", "Claim deadline reminder"),
+    "topic_objection.lodged": ("收到异议", "Objection lodged"),
+    "topic_reminder.review_sla": ("审核超时提醒", "Review reminder"),
+    "topic_digest.daily": ("每日摘要", "Daily digest"),
+}
+# Wuhan's districts, named as the domain names them.
+_APPLICANT.update({f"d_{code}": names for code, names in _DISTRICTS.items()})
+for _key, _pair in _APPLICANT.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words

@@ -1,12 +1,35 @@
--- name: insert_application
-INSERT INTO applications (org_id, type, status, program_code, program_version, title, payload, filing_id,
-                          amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)
-VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
-RETURNING id;
-
--- name: insert_line
+-- name: insert_lines
+-- All of an application's lines in one statement: $2 is a JSON array of line objects.
 INSERT INTO application_lines (application_id, line_no, kind, category, description, amount_fen, invoice_numbers, document_ids)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+SELECT $1, l.line_no, l.kind, l.category, l.description, l.amount_fen, l.invoice_numbers, l.document_ids
+FROM jsonb_to_recordset($2::jsonb) AS l (line_no integer, kind text, category text, description text,
+                                         amount_fen bigint, invoice_numbers text[], document_ids uuid[]);
+
+-- name: create_application
+-- A new draft with its lines ($14, as insert_lines takes them), its outbox row and its audit event,
+-- in one statement. Run on its own it is its own transaction, so the audit chain's lock (taken in
+-- audit_append, held to commit) is held inside the server only, never across a round trip.
+-- Returns the stored row as application_by_id does.
+WITH app AS (
+    INSERT INTO applications (id, org_id, type, status, program_code, program_version, title, payload, filing_id,
+                              amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)
+    VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)
+    RETURNING *
+), lines AS (
+    INSERT INTO application_lines (application_id, line_no, kind, category, description, amount_fen,
+                                   invoice_numbers, document_ids)
+    SELECT app.id, l.line_no, l.kind, l.category, l.description, l.amount_fen, l.invoice_numbers, l.document_ids
+    FROM app, jsonb_to_recordset($14::jsonb) AS l (line_no integer, kind text, category text, description text,
+                                                  amount_fen bigint, invoice_numbers text[], document_ids uuid[])
+    RETURNING 1
+), event AS (
+    INSERT INTO outbox (created_at, topic, payload) VALUES ($11, $15, $16) RETURNING id
+)
+SELECT app.*, o.name AS org_name, o.uscc AS org_uscc,
+       (SELECT count(*) FROM lines) AS line_count,
+       pg_notify('outbox', '') IS NULL AS notified,
+       audit_append($11, $17, $15, 'application', $1::text, $18) AS audit_seq
+FROM app CROSS JOIN event JOIN organizations o ON o.id = app.org_id;
 
 -- name: delete_lines
 DELETE FROM application_lines WHERE application_id = $1;
@@ -21,6 +44,19 @@ SELECT * FROM applications WHERE id = $1 FOR UPDATE;
 
 -- name: application_by_id
 SELECT a.*, o.name AS org_name, o.uscc AS org_uscc FROM applications a JOIN organizations o ON o.id = a.org_id
+WHERE a.id = $1;
+
+-- name: application_full
+-- application_by_id with its lines (lines_of) and its audit history (history_of), in one round trip:
+-- anonymous records, with uuid[] and jsonb as text (asyncpg decodes neither inside a record).
+SELECT a.*, o.name AS org_name, o.uscc AS org_uscc,
+       ARRAY(SELECT ROW(l.kind, l.category, l.description, l.amount_fen, l.invoice_numbers,
+                        l.document_ids::text[], l.approved_fen, l.cut_reason)
+             FROM application_lines l WHERE l.application_id = a.id ORDER BY l.line_no) AS line_rows,
+       ARRAY(SELECT ROW(e.at, e.actor, e.action, e.data::text)
+             FROM audit_events e WHERE e.entity_type = 'application' AND e.entity_id = a.id::text
+             ORDER BY e.seq) AS history_rows
+FROM applications a JOIN organizations o ON o.id = a.org_id
 WHERE a.id = $1;
 
 -- name: lines_of
@@ -56,28 +92,42 @@ UPDATE applications SET award = NULL, amount_approved_fen = NULL, budget_year = 
 WHERE id = $1;
 
 -- name: org_applications
--- The caller's organization's applications, newest first, keyset on (created_at, id).
+-- The caller's organization's applications, newest first: the first page.
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
-       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, a.payload
+       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at
 FROM applications a
 WHERE a.org_id = $1
-  AND ($2::timestamptz IS NULL OR (a.created_at, a.id) < ($2, $3::uuid))
+ORDER BY a.created_at DESC, a.id DESC
+LIMIT $2;
+
+-- name: org_applications_after
+-- The pages after the first, keyset on (created_at, id): a statement of its own, so its plan
+-- always seeks the index to the cursor.
+SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
+       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at
+FROM applications a
+WHERE a.org_id = $1 AND (a.created_at, a.id) < ($2::timestamptz, $3::uuid)
 ORDER BY a.created_at DESC, a.id DESC
 LIMIT $4;
 
 -- name: work_queue
--- Staff work queue, oldest first, keyset on (created_at, id).
+-- Staff work queue, oldest first, keyset on (created_at, id). portal.review.services.queue appends
+-- only the filters given, then the order and the limit: one statement per combination of filters,
+-- so PostgreSQL plans each for what it filters on, and can keep that plan (a single statement with
+-- "$1 IS NULL OR …" for every filter has a generic plan that scans the table). The organization
+-- comes from a scalar subquery rather than a join: a one-table query is planned in half the time.
+SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
+       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, a.org_id,
+       (SELECT o.name FROM organizations o WHERE o.id = a.org_id) AS org_name
+FROM applications a
+WHERE true
+
+-- name: work_queue_search
+-- work_queue when the text filter (which reads the organization too) is given.
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
        a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, a.org_id, o.name AS org_name
 FROM applications a JOIN organizations o ON o.id = a.org_id
-WHERE ($1::text IS NULL OR a.status = $1)
-  AND ($2::text IS NULL OR a.type = $2)
-  AND ($3::text IS NULL OR a.program_code = $3)
-  AND ($4::text IS NULL OR a.reference = $4 OR a.title ILIKE '%' || $4 || '%' OR o.name ILIKE '%' || $4 || '%'
-       OR o.uscc = upper($4))
-  AND ($5::timestamptz IS NULL OR (a.created_at, a.id) > ($5, $6::uuid))
-ORDER BY a.created_at, a.id
-LIMIT $7;
+WHERE true
 
 -- name: reserve_budget
 -- Atomic under concurrency: the condition and the increment are one statement on one row.
@@ -94,11 +144,6 @@ RETURNING reserved_fen;
 UPDATE budgets SET reserved_fen = reserved_fen - $3, spent_fen = spent_fen + $3, updated_at = $4
 WHERE program_code = $1 AND year = $2
 RETURNING spent_fen;
-
--- name: history_of
-SELECT seq, at, actor, action, data FROM audit_events
-WHERE entity_type = 'application' AND entity_id = $1
-ORDER BY seq;
 
 -- name: uphold_objections
 UPDATE objections SET upheld_at = $2 WHERE application_id = $1 AND upheld_at IS NULL;
@@ -138,3 +183,23 @@ ON CONFLICT (application_id, year) DO UPDATE SET raised_total_fen = EXCLUDED.rai
 
 -- name: org_by_uscc
 SELECT id, name, uscc, district_code FROM organizations WHERE uscc = $1;
+
+-- name: outbox_emit
+-- sql.outbox.emit: the row and the relay's wake-up in one round trip (delivered at commit).
+WITH event AS (INSERT INTO outbox (created_at, topic, payload) VALUES ($1, $2, $3) RETURNING id)
+SELECT event.id, pg_notify('outbox', '') IS NULL AS notified FROM event;
+
+-- name: export_applications_csv
+-- export_applications (sql/queries/exports.sql) for COPY … CSV, the same text a third cheaper:
+-- yuan as fen * 0.01 (exact: numeric with two places, as round(fen / 100, 2) gives) and times
+-- as date_trunc(…)::text, which prints as to_char(…, 'YYYY-MM-DD HH24:MI:SS') does under
+-- DateStyle ISO (the caller sets it for its transaction).
+SELECT a.reference, a.type, a.status, a.program_code, a.program_version, o.name AS organization, o.uscc,
+       a.title,
+       a.amount_requested_fen * 0.01 AS amount_requested,
+       a.amount_approved_fen * 0.01 AS amount_approved,
+       date_trunc('second', a.created_at AT TIME ZONE 'Asia/Shanghai') AS created_at,
+       date_trunc('second', a.submitted_at AT TIME ZONE 'Asia/Shanghai') AS submitted_at,
+       a.id
+FROM applications a JOIN organizations o ON o.id = a.org_id
+ORDER BY a.created_at, a.id

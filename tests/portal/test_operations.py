@@ -81,14 +81,19 @@ async def test_unknown_route_and_method_are_problems(client: AsyncTestClient) ->
     assert (r.status_code, r.json()["code"]) == (405, "method_not_allowed")
 
 
-async def test_metrics_report_requests_and_outbox_lag(client: AsyncTestClient, pool: asyncpg.Pool, clock: Any) -> None:
+async def test_metrics_report_requests_and_outbox_lag(
+    client: AsyncTestClient, pool: asyncpg.Pool, clock: Any
+) -> None:
     await client.get("/api/v1/programs")
     await pool.execute(
-        "INSERT INTO outbox (created_at, topic, payload) VALUES ($1::timestamptz - interval '90 seconds', 't', '{}')", clock.now()
+        "INSERT INTO outbox (created_at, topic, payload) VALUES ($1::timestamptz - interval '90 seconds', 't', '{}')",
+        clock.now(),
     )
     r = await client.get("/metrics")
     assert r.status_code == 200
     assert 'path="/api/v1/programs"' in r.text
     assert "portal_outbox_pending 1.0" in r.text
-    lag = next(line for line in r.text.splitlines() if line.startswith("portal_outbox_lag_seconds "))
+    lag = next(
+        line for line in r.text.splitlines() if line.startswith("portal_outbox_lag_seconds ")
+    )
     assert float(lag.split()[1]) == 90.0

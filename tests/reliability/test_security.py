@@ -22,7 +22,9 @@ from sql.settings import Settings
 from tests.factories import PASSWORD, bearer, register
 
 
-async def test_argon2id_with_the_recommended_parameters(client: AsyncTestClient, pool: asyncpg.Pool) -> None:
+async def test_argon2id_with_the_recommended_parameters(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
     await register(client, email="hash@example.cn")
     stored = await pool.fetchval("SELECT password_hash FROM users WHERE email = 'hash@example.cn'")
     # RFC 9106's second recommended option: argon2id, 64 MiB, 3 passes, 4 lanes.
@@ -30,17 +32,32 @@ async def test_argon2id_with_the_recommended_parameters(client: AsyncTestClient,
 
 
 async def test_production_cookies_are_secure(settings: Settings, clock: FrozenClock) -> None:
-    prod = Settings(env="production", database_url=settings.database_url, redis_url=settings.redis_url,
-                    secret_key="x" * 40)
+    prod = Settings(
+        env="production",
+        database_url=settings.database_url,
+        redis_url=settings.redis_url,
+        secret_key="x" * 40,
+    )
     async with AsyncTestClient(create_app(prod, clock), base_url="https://portal.test") as c:
         page = await c.get("/login")
         assert "secure" in page.headers["set-cookie"].lower()  # the CSRF cookie
         await register(c, email="prod@example.cn")
         csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
-        r = await c.post("/login", data={"_csrf_token": csrf, "email": "prod@example.cn", "password": PASSWORD},
-                         follow_redirects=False)
-        cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("portal_session="))
-        assert "secure" in cookie.lower() and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+        r = await c.post(
+            "/login",
+            data={"_csrf_token": csrf, "email": "prod@example.cn", "password": PASSWORD},
+            follow_redirects=False,
+        )
+        cookie = next(
+            v
+            for k, v in r.headers.multi_items()
+            if k == "set-cookie" and v.startswith("portal_session=")
+        )
+        assert (
+            "secure" in cookie.lower()
+            and "httponly" in cookie.lower()
+            and "samesite=lax" in cookie.lower()
+        )
 
 
 async def test_no_password_token_or_document_in_the_logs(
@@ -48,10 +65,15 @@ async def test_no_password_token_or_document_in_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     org = await register(client, email="logs@example.cn")
-    await client.post("/api/v1/auth/token", json={"email": "logs@example.cn", "password": "not-the-password"})
+    await client.post(
+        "/api/v1/auth/token", json={"email": "logs@example.cn", "password": "not-the-password"}
+    )
     secret_pdf = b"%PDF-1.7\nTOP-SECRET-CONTENT-4242\n"
-    await client.post("/api/v1/documents", files={"file": ("s.pdf", secret_pdf, "application/pdf")},
-                      headers=bearer(org["token"]))
+    await client.post(
+        "/api/v1/documents",
+        files={"file": ("s.pdf", secret_pdf, "application/pdf")},
+        headers=bearer(org["token"]),
+    )
     await client.get("/api/v1/me", headers=bearer(org["token"]))
     text = caplog.text
     for secret in (PASSWORD, "not-the-password", org["token"], "TOP-SECRET-CONTENT-4242"):
@@ -64,11 +86,23 @@ async def test_1000_audit_events_from_50_writers_then_portal_audit_verify(
     async def writer(w: int) -> None:
         for i in range(20):
             async with transaction(pool) as conn:
-                await audit.append(conn, at=clock.now() + timedelta(milliseconds=i), actor=f"user:{w}",
-                                   action="race", entity_type="test", entity_id=f"{w}/{i}", data={"i": i})
+                await audit.append(
+                    conn,
+                    at=clock.now() + timedelta(milliseconds=i),
+                    actor=f"user:{w}",
+                    action="race",
+                    entity_type="test",
+                    entity_id=f"{w}/{i}",
+                    data={"i": i},
+                )
 
     await asyncio.gather(*(writer(w) for w in range(50)))
     assert await pool.fetchval("SELECT count(*) FROM audit_events") == 1000
-    out = subprocess.run([sys.executable, "-m", "portal.cli", "audit", "verify"], capture_output=True, text=True,
-                         env={**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url}, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "portal.cli", "audit", "verify"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url},
+        timeout=60,
+    )
     assert out.returncode == 0 and "intact: 1000 events" in out.stdout

@@ -1,0 +1,451 @@
+"""`python -m bench`: seed (once), EXPLAIN, then wrk against the portal and the floor.
+
+    python -m bench              # the full run: 1M applications, 1 and 2 workers (~10 min)
+    python -m bench --quick      # 100k applications, shorter wrk runs (~3 min)
+    python -m bench --help       # every knob
+
+Results go to bench/results/<time>.json (and latest.json); the summary is printed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bench import explain, export, procs, seed, server, servers, wrk
+from bench.fixtures import Fixtures, load
+
+RESULTS = Path(__file__).parent / "results"
+TARGET_RATIO, TARGET_POST_P99, TARGET_QUEUE_P99 = 0.75, 50.0, 30.0
+TARGET_CSV_SECONDS, TARGET_CSV_MB = 5.0, 100.0
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="100k rows and short wrk runs")
+    p.add_argument("--rows", type=int, help="applications to seed (default 1,000,000)")
+    p.add_argument("--orgs", type=int, help="organizations to seed (default 2,000)")
+    p.add_argument("--workers", default="1,2", help="uvicorn worker counts to measure")
+    p.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    p.add_argument("--duration", type=float, help="seconds per wrk run (default 10)")
+    p.add_argument("--warmup", type=float, help="seconds of warm-up before the runs (default 5)")
+    p.add_argument("--repeat", type=int, default=3, help="wrk runs per figure; the median is kept")
+    p.add_argument(
+        "--only",
+        default="post,post_idem,get,queue,csv,explain,floor,notifications",
+        help="what to measure (comma-separated subset of the default)",
+    )
+    p.add_argument("--port", type=int, default=8471, help="where the servers listen")
+    p.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
+    p.add_argument("--profile", metavar="DIR", help="py-spy record each portal POST run into DIR")
+    args = p.parse_args(argv)
+    args.rows = args.rows or (100_000 if args.quick else 1_000_000)
+    args.orgs = args.orgs or (500 if args.quick else 2_000)
+    args.duration = args.duration or (3.0 if args.quick else 10.0)
+    args.warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 5.0)
+    args.only = set(args.only.split(","))
+    args.workers = [int(w) for w in args.workers.split(",")]
+    return args
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def machine() -> dict[str, Any]:
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    versions = {"python": platform.python_version()}
+    for name in ("litestar", "msgspec", "asyncpg", "uvicorn", "uvloop", "httptools", "pgserver"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "-"
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "versions": versions,
+    }
+
+
+def measure(
+    name: str,
+    srv: server.Server,
+    requests: list[wrk.Request],
+    args: argparse.Namespace,
+    pg_root: int,
+    *,
+    profile: Path | None = None,
+    connections: int | None = None,
+) -> dict[str, Any]:
+    """Warm up, then `repeat` wrk runs; the median and the CPU each request cost."""
+    connections = connections or args.connections
+    _settle()  # e.g. autovacuum after the previous figure's writes: not this figure's cost
+    wrk.run(srv.url, requests, connections=connections, seconds=args.warmup)
+    meter = procs.CpuMeter(srv.worker_pids(), pg_root)
+    runs = []
+    cpu = []
+    steal: list[float] = []
+    foreign: list[float] = []
+    spy = None
+    for i in range(args.repeat):
+        if profile is not None and i == 0:
+            slug = "".join(c if c.isalnum() else "-" for c in name).strip("-").lower()
+            spy = _py_spy(srv, profile / f"{slug}.txt", args.duration)
+        before, steal0, t0 = meter.snapshot(), procs.steal_seconds(), time.monotonic()
+        ours0 = _our_cpu()
+        runs.append(wrk.run(srv.url, requests, connections=connections, seconds=args.duration))
+        after = meter.snapshot()
+        steal.append(
+            (procs.steal_seconds() - steal0) / (time.monotonic() - t0) / (os.cpu_count() or 1)
+        )
+        n = max(runs[-1].requests, 1)
+        cpu.append([(a - b) / n * 1e6 for a, b in zip(after, before, strict=True)])
+        # What no process of this run used: other people's work on a shared machine.
+        used = sum(a - b for a, b in zip(after[:2], before[:2], strict=True)) + _our_cpu() - ours0
+        foreign.append(max(0.0, (after[2] - before[2]) - used) / (after[2] - before[2] or 1))
+        if spy is not None:
+            spy.wait()
+            spy = None
+    result = wrk.Result(name, connections, runs)
+    m = result.median
+    app_us, pg_us, all_us = (statistics.median(c[k] for c in cpu) for k in range(3))
+    flag = f"  ERRORS: {m.errors}" if m.errors else ""
+    if statistics.median(foreign) > 0.1:
+        flag += (
+            f"  ({statistics.median(foreign):.0%} of the CPU time went to other programs: noisy)"
+        )
+    if max(steal) > 0.05:
+        flag += f"  (the hypervisor took {max(steal):.0%} of the CPUs: noisy)"
+    log(
+        f"  {name:<28} {m.rps:8.0f} req/s   p50 {m.p50_ms:6.1f} ms   p99 {m.p99_ms:6.1f} ms"
+        f"   cpu/request: app {app_us:5.0f} µs, postgres {pg_us:5.0f} µs, machine {all_us:5.0f} µs"
+        f"{flag}"
+    )
+    out = result.to_json()
+    out["cpu_us_per_request"] = {"app": app_us, "postgres": pg_us, "machine": all_us}
+    out["foreign_cpu_share"] = foreign
+    out["steal"] = steal
+    return out
+
+
+def _py_spy(srv: server.Server, out: Path, seconds: float) -> subprocess.Popen[bytes] | None:
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        log("  (py-spy not found: pip install py-spy to profile)")
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(  # noqa: S603
+        [
+            spy,
+            "record",
+            "--format",
+            "raw",
+            "-o",
+            str(out),
+            "-d",
+            str(max(1, int(seconds))),
+            "-r",
+            "250",
+            "--nonblocking",
+            "-p",
+            str(srv.worker_pids()[0]),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def _reset(url: str, meta: seed.Seeded) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await seed.reset(conn, meta)
+    finally:
+        await conn.close()
+
+
+def run_server(
+    kind: str,
+    workers: int,
+    args: argparse.Namespace,
+    bs: servers.BenchServers,
+    url: str,
+    meta: seed.Seeded,
+    fx: Fixtures,
+    pg_root: int,
+) -> dict[str, Any]:
+    log(f"\n{kind}, uvicorn with {workers} worker{'s' if workers > 1 else ''}:")
+    srv = server.start(
+        kind,
+        workers=workers,
+        port=args.port,
+        database_url=url,
+        redis_url=bs.redis_url,
+        data_dir=servers.DATA_DIR / "files",
+        log_path=RESULTS / "server.log",
+    )
+    out: dict[str, Any] = {"command": " ".join(srv.command)}
+    profile = Path(args.profile) / f"{kind}-{workers}w" if args.profile else None
+    try:
+        if kind == "portal":
+            if "csv" in args.only:
+                out["csv"] = run_export(srv, fx)
+            if "post" in args.only:
+                out["post"] = measure(
+                    "POST /applications", srv, fx.post, args, pg_root, profile=profile
+                )
+            if "post_idem" in args.only:
+                out["post_idem"] = measure(
+                    "POST + Idempotency-Key", srv, fx.post_idempotent, args, pg_root
+                )
+            if "get" in args.only:
+                out["get"] = measure(
+                    "GET /applications/{id}", srv, fx.get, args, pg_root, profile=profile
+                )
+            if "queue" in args.only:
+                out["queue"] = measure(
+                    "work queue (keyset)", srv, fx.queue, args, pg_root, profile=profile
+                )
+                out["queue_8"] = measure(
+                    "work queue, 8 connections", srv, fx.queue, args, pg_root, connections=8
+                )
+        else:
+            if "post" in args.only:
+                out["post"] = measure(
+                    "floor POST", srv, fx.floor_post, args, pg_root, profile=profile
+                )
+            if "get" in args.only:
+                out["get"] = measure("floor GET by id", srv, fx.floor_get, args, pg_root)
+            if "queue" in args.only:
+                out["queue"] = measure("floor keyset page", srv, fx.floor_queue, args, pg_root)
+    finally:
+        srv.stop()
+        asyncio.run(_reset(url, meta))
+    return out
+
+
+def run_export(srv: server.Server, fx: Fixtures) -> dict[str, Any]:
+    runs = [export.run(srv.port, fx.csv_headers, srv.worker_pids()) for _ in range(3)]
+    best = sorted(runs, key=lambda r: r.seconds)[1]  # the median of three
+    growth = max(r.growth_mb for r in runs)
+    log(
+        f"  CSV export                   {best.rows:,} rows in {best.seconds:.2f} s "
+        f"({best.rows_per_second:,.0f} rows/s, {best.mbytes:.0f} MB); "
+        f"worker RSS {best.rss_before_mb:.0f} MB, peak growth {growth:.1f} MB"
+    )
+    return {
+        "runs": [asdict(r) | {"rows_per_second": r.rows_per_second} for r in runs],
+        "median_seconds": best.seconds,
+        "rows": best.rows,
+        "rows_per_second": best.rows_per_second,
+        "peak_growth_mb": growth,
+    }
+
+
+def run_notifications() -> dict[str, Any] | None:
+    path = Path(__file__).parent / "notifications.py"
+    if not path.exists():
+        log("\nnotifications: bench/notifications.py is not there yet; skipped")
+        return None
+    log("\nnotifications (bench/notifications.py):")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.notifications"], capture_output=True, text=True, check=False
+    )
+    for line in proc.stdout.splitlines()[-15:]:
+        log(f"  {line}")
+    if proc.returncode:
+        log(f"  exited with {proc.returncode}: {proc.stderr.strip()[-500:]}")
+    return {"returncode": proc.returncode, "output": proc.stdout[-4000:]}
+
+
+def summary(report: dict[str, Any], args: argparse.Namespace) -> list[str]:
+    lines = [
+        "",
+        "=" * 100,
+        f"Summary (medians of {args.repeat} runs, {args.connections} connections)",
+    ]
+    ok_all = True
+
+    def check(ok: bool, text: str) -> None:
+        nonlocal ok_all
+        ok_all &= ok
+        lines.append(f"  [{'ok' if ok else 'MISS'}] {text}")
+
+    for w in args.workers:
+        portal = report["servers"].get(f"portal-{w}w", {})
+        floor = report["servers"].get(f"floor-{w}w", {})
+        if "post" in portal and "post" in floor:
+            p, f = portal["post"]["median"], floor["post"]["median"]
+            ratio = p["rps"] / f["rps"]
+            report.setdefault("ratios", {})[f"{w}w"] = ratio
+            check(
+                ratio >= TARGET_RATIO and p["p99_ms"] <= TARGET_POST_P99,
+                f"{w} worker(s): POST portal/floor = {p['rps']:.0f}/{f['rps']:.0f} = {ratio:.0%} "
+                f"(target ≥ {TARGET_RATIO:.0%}), p99 {p['p99_ms']:.1f} ms "
+                f"(target ≤ {TARGET_POST_P99:.0f})",
+            )
+        if "queue" in portal:
+            q = portal["queue"]["median"]
+            check(
+                q["p99_ms"] <= TARGET_QUEUE_P99,
+                f"{w} worker(s): work queue p99 {q['p99_ms']:.1f} ms at {report['rows']:,} rows "
+                f"(target ≤ {TARGET_QUEUE_P99:.0f}), {q['rps']:.0f} req/s",
+            )
+        if "queue_8" in portal:
+            q = portal["queue_8"]["median"]
+            lines.append(
+                f"  [info] {w} worker(s): work queue at 8 connections: p99 {q['p99_ms']:.1f} ms, "
+                f"{q['rps']:.0f} req/s"
+            )
+        if "csv" in portal:
+            c = portal["csv"]
+            check(
+                c["median_seconds"] <= TARGET_CSV_SECONDS * c["rows"] / 1_000_000
+                and c["peak_growth_mb"] <= TARGET_CSV_MB,
+                f"CSV {c['rows']:,} rows in {c['median_seconds']:.2f} s "
+                f"({c['rows_per_second']:,.0f} rows/s), "
+                f"worker memory +{c['peak_growth_mb']:.1f} MB "
+                f"(target ≤ 5 s per 1M, ≤ {TARGET_CSV_MB:.0f} MB)",
+            )
+    lines.append("  all targets met" if ok_all else "  some targets missed (see above)")
+    return lines
+
+
+def _our_cpu() -> float:
+    """CPU seconds of this process and its finished children (wrk) so far."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _settle(limit: float = 20.0) -> None:
+    """Wait until the machine is nearly idle for a second (at most `limit` seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = procs.machine_busy_seconds()
+        time.sleep(0.5)
+        if procs.machine_busy_seconds() - before < 0.05:
+            return
+
+
+def _idle_check() -> None:
+    """Wait (up to 30 s) for the machine to settle, e.g. after PostgreSQL started or vacuumed."""
+    deadline = time.monotonic() + 30
+    while True:
+        before = procs.machine_busy_seconds()
+        time.sleep(1.0)
+        busy = procs.machine_busy_seconds() - before
+        if busy <= 0.2 or time.monotonic() > deadline:
+            break
+    if busy > 0.2:
+        log(
+            f"bench: WARNING: the machine is already {busy / (os.cpu_count() or 1):.0%} busy; "
+            "figures will be low (is something else running?)"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    started = time.monotonic()
+    # A TERM (e.g. from `timeout`) unwinds like Ctrl-C, so the servers we started are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    wrk.ensure_wrk(install=not args.no_install and os.geteuid() == 0)
+    RESULTS.mkdir(exist_ok=True)
+    info = machine()
+    log(
+        f"bench: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gb']} GB; "
+        f"wrk {wrk.version()}; " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    )
+    bs = asyncio.run(servers.start())
+    report: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv),
+        "machine": info,
+        "wrk": {
+            "version": wrk.version(),
+            "threads": 2,
+            "connections": args.connections,
+            "seconds": args.duration,
+            "warmup": args.warmup,
+            "repeat": args.repeat,
+        },
+        "rows": args.rows,
+        "orgs": args.orgs,
+        "servers": {},
+    }
+    try:
+        url, meta = asyncio.run(seed.prepare(bs, f"bench_{args.rows}", args.rows, args.orgs, log))
+        report["seed_seconds"] = meta.seconds
+        _idle_check()
+        fx = asyncio.run(load(url, meta))
+        report["post_body_bytes"] = fx.body_bytes
+        pg_root = procs.postmaster_pid(servers.DATA_DIR.resolve() / "postgres")
+        if "explain" in args.only:
+            plans = asyncio.run(explain.run(url, meta))
+            report["explain"] = [asdict(p) for p in plans]
+            log(
+                f"\nEXPLAIN ANALYZE at {args.rows:,} rows "
+                "(execution time; custom and generic plans):"
+            )
+            for plan in plans:
+                log(
+                    f"  {plan.name:<40} {plan.mode:<8} {plan.ms:9.3f} ms   {plan.first_line()[:60]}"
+                )
+        for w in args.workers:
+            report["servers"][f"portal-{w}w"] = run_server(
+                "portal", w, args, bs, url, meta, fx, pg_root
+            )
+            if "floor" in args.only:
+                report["servers"][f"floor-{w}w"] = run_server(
+                    "floor", w, args, bs, url, meta, fx, pg_root
+                )
+        if "notifications" in args.only:
+            report["notifications"] = run_notifications()
+    finally:
+        bs.stop()
+    report["seconds"] = time.monotonic() - started
+    for line in summary(report, args):
+        log(line)
+    log(f"\nbench: done in {report['seconds'] / 60:.1f} min")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = json.dumps(report, indent=2, ensure_ascii=False, default=str)
+    (RESULTS / f"{stamp}.json").write_text(text, encoding="utf-8")
+    (RESULTS / "latest.json").write_text(text, encoding="utf-8")
+    log(f"bench: results in {RESULTS / (stamp + '.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Start the portal as production does (`portal serve --workers N`), and the floor with the very
+same uvicorn command line (`portal.cli._serve_args`) pointed at `bench.floor_app:app`."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import procs
+from portal.cli import _serve_args
+from sql.settings import load_settings
+
+PORTAL_APP = "portal.asgi:app"
+FLOOR_APP = "bench.floor_app:app"
+
+
+@dataclass
+class Server:
+    name: str
+    workers: int
+    port: int
+    proc: subprocess.Popen[bytes]
+    command: list[str]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_pids(self) -> list[int]:
+        """The processes that serve requests: uvicorn itself with one worker, else its children."""
+        tree = [self.proc.pid, *procs.descendants(self.proc.pid)]
+        kids = procs.children_map()
+        return [p for p in tree if not kids.get(p) and not procs.is_helper(p)]
+
+    def stop(self) -> None:
+        procs.stop_group(self.proc)
+
+
+def _env(database_url: str, redis_url: str, port: int, data_dir: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PORTAL_") and k not in ("DATABASE_URL", "REDIS_URL")
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        PORTAL_PORT=str(port),
+        PORTAL_HOST="127.0.0.1",
+        PORTAL_ENV="production",
+        PORTAL_SECRET_KEY=secrets.token_urlsafe(32),
+        PORTAL_DATA_DIR=str(data_dir),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(Path.cwd()), env.get("PYTHONPATH")])),
+    )
+    return env
+
+
+def _wait_ready(server: Server, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode} at start")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=2)
+            conn.request("GET", "/health")
+            ok = conn.getresponse().status == 200
+            conn.close()
+            if ok and len(server.worker_pids()) >= server.workers:
+                time.sleep(0.5 if server.workers == 1 else 1.5)  # let every worker finish starting
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} did not answer /health within {timeout:.0f}s")
+
+
+def start(
+    kind: str,
+    *,
+    workers: int,
+    port: int,
+    database_url: str,
+    redis_url: str,
+    data_dir: Path,
+    log_path: Path,
+) -> Server:
+    env = _env(database_url, redis_url, port, data_dir)
+    if kind == "portal":
+        command = [
+            str(Path(sys.executable).with_name("portal")),
+            "serve",
+            "--workers",
+            str(workers),
+        ]
+    else:
+        settings = load_settings(env)
+        command = [FLOOR_APP if a == PORTAL_APP else a for a in _serve_args(settings, workers)]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(  # noqa: S603
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(kind, workers, port, proc, command)
+    try:
+        _wait_ready(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def uvicorn_command(workers: int) -> str:
+    """The command `portal serve` runs, for the record."""
+    args = _serve_args(load_settings({}), workers)
+    return " ".join(["python", *args[1:]])

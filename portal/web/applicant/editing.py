@@ -1,0 +1,394 @@
+"""An application's form (saved as the user goes), its final review, submission, withdrawal and
+its page with the award, the lines as reviewed and the timeline.
+
+Every save is the API's PATCH service and every submission the API's submit service: the rules
+live there. A field the service refuses is shown next to its input; the rest is still saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+
+from domain.errors import RuleViolation
+from domain.lifecycle import EDITABLE, Status
+from domain.money import Money, parse_money
+from portal.applications import services as applications
+from portal.applications.schemas import ApplicationOut, HistoryEntry
+from portal.applications.views import application_out
+from portal.auth.guards import principal_of
+from portal.context import Context, Ctx
+from portal.documents import services as documents
+from portal.i18n import language_of
+from portal.programs import services as programs
+from portal.web.applicant.common import (
+    REFUSALS,
+    AnyRequest,
+    Errors,
+    Problem,
+    clock_time,
+    problems,
+    render,
+    see_other,
+    spec_for,
+    status_of,
+)
+from portal.web.applicant.deadlines import claim_period
+from portal.web.applicant.forms import (
+    CATEGORIES,
+    DOCUMENT_KINDS,
+    MAX_DESCRIPTION,
+    STAGE_NAMES,
+    Spec,
+    State,
+    changes_from,
+    slot,
+    state_from_payload,
+    state_from_post,
+)
+from sql.queries import Q
+
+DONE = frozenset({"submitted", "withdrawn", "saved"})
+
+
+def editable(app: ApplicationOut) -> bool:
+    return Status(app.status) in EDITABLE
+
+
+async def load(ctx: Context, request: AnyRequest, application_id: UUID) -> ApplicationOut:
+    """The application as its organization sees it; another organization's is a 404 page."""
+    return await application_out(
+        ctx.pool, application_id, principal_of(request), language_of(request)
+    )
+
+
+# ------------------------------------------------------------------ saving
+
+
+@dataclass
+class Saved:
+    app: ApplicationOut | None  # None when nothing could be saved
+    errors: Errors  # message by input slot
+    problems: list[Problem]
+
+
+async def save(
+    ctx: Context, request: AnyRequest, app: ApplicationOut, spec: Spec, state: State
+) -> Saved:
+    """PATCH the draft with what the form holds. A field the service refuses is left out and
+    the rest saved again, so one bad amount does not lose the other fields' changes."""
+    changes = changes_from(spec, state)
+    pending = dict(changes.body)
+    errors: Errors = {}
+    found: list[Problem] = []
+    language = language_of(request)
+    for _ in range(len(pending) + 1):
+        try:
+            out = await applications.patch(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                principal_of(request),
+                app.id,
+                pending,
+                language,
+            )
+            return Saved(out, errors, found)
+        except REFUSALS as exc:
+            dropped = False
+            for p in problems(exc, language, spec):
+                key = slot(spec, p.field, changes.rows) if p.field else "form"
+                errors[key] = f"{errors[key]};{p.message}" if key in errors else p.message
+                found.append(p)
+                top = p.field.split(".", 1)[0] if p.field else ""
+                if top in pending:
+                    del pending[top]
+                    dropped = True
+            if not dropped or not pending:
+                return Saved(None, errors, found)
+    return Saved(None, errors, found)
+
+
+def _stages(form: FormMultiDict) -> list[str]:
+    return [str(s) for s in form.getall("stages")] if "stages" in form else []
+
+
+# ------------------------------------------------------------------ what the pages show
+
+
+async def document_list(
+    ctx: Context, request: AnyRequest, refs: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    principal = principal_of(request)
+    for ref in refs:
+        try:
+            meta = await documents.meta(ctx.pool, principal, UUID(ref["document_id"]))
+        except (*REFUSALS, ValueError):
+            out.append({**ref, "meta": None})
+            continue
+        out.append({**ref, "meta": meta})
+    return out
+
+
+async def filing_of(
+    ctx: Context, request: AnyRequest, app: ApplicationOut
+) -> dict[str, Any] | None:
+    """A claim's filing: its title, reference, event dates and claim period."""
+    filing_id = app.payload.get("filing_id")
+    if app.type != "event_claim" or not filing_id:
+        return None
+    filing = await load(ctx, request, UUID(str(filing_id)))
+    async with ctx.pool.acquire() as conn:
+        period = await claim_period(conn, await conn.fetchrow(Q.filing_for_claim, filing.id))
+    return {"app": filing, "period": period}
+
+
+async def exchange_choices(ctx: Context, request: AnyRequest, spec: Spec) -> list[Any]:
+    if not any(f.kind == "exchange" for f in spec.fields):
+        return []
+    listed = await programs.list_exchanges(ctx.pool, ctx.today(), language_of(request))
+    return [e for e in listed.items if e.market == "overseas"]
+
+
+def line_total(lines: list[dict[str, Any]], key: str = "amount") -> Money:
+    """The sum of the lines' amounts; one the service would refuse counts for nothing."""
+    total = Money.ZERO
+    for line in lines:
+        value = line.get(key)
+        if value:
+            try:
+                total += parse_money(str(value), key)
+            except RuleViolation:
+                continue
+    return total
+
+
+def timeline(history: list[HistoryEntry]) -> list[tuple[HistoryEntry, int]]:
+    """The history with each run of draft edits by one person shown once, with its count."""
+    out: list[tuple[HistoryEntry, int]] = []
+    for entry in history:
+        if (
+            out
+            and entry.action == "edited"
+            and out[-1][0].action == "edited"
+            and out[-1][0].actor == entry.actor
+        ):
+            out[-1] = (entry, out[-1][1] + 1)
+        else:
+            out.append((entry, 1))
+    return out
+
+
+async def edit_page(
+    ctx: Context,
+    request: AnyRequest,
+    app: ApplicationOut,
+    *,
+    state: State | None = None,
+    errors: Errors | None = None,
+    found: list[Problem] | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Template:
+    spec = spec_for(app.type)
+    state = state or state_from_payload(spec, app.payload)
+    return await render(
+        request,
+        "edit.html",
+        status_code=status_code,
+        app=app,
+        spec=spec,
+        state=state,
+        errors=errors or {},
+        problems=found or [],
+        documents=await document_list(ctx, request, state.documents),
+        filing=await filing_of(ctx, request, app),
+        exchanges=await exchange_choices(ctx, request, spec),
+        categories=CATEGORIES,
+        document_kinds=DOCUMENT_KINDS,
+        stage_names=STAGE_NAMES,
+        max_description=MAX_DESCRIPTION,
+        rows_total=line_total(state.rows),
+        saved=saved,
+    )
+
+
+async def _review_page(
+    ctx: Context,
+    request: AnyRequest,
+    app: ApplicationOut,
+    *,
+    found: list[Problem] | None = None,
+    status_code: int = 200,
+) -> Template:
+    spec = spec_for(app.type)
+    lines = list(app.payload.get(spec.lines) or []) if spec.lines else []
+    state = state_from_payload(spec, app.payload)
+    return await render(
+        request,
+        "review.html",
+        status_code=status_code,
+        app=app,
+        spec=spec,
+        lines=lines,
+        total=line_total(lines),
+        documents=await document_list(ctx, request, state.documents),
+        filing=await filing_of(ctx, request, app),
+        exchanges=await exchange_choices(ctx, request, spec),
+        problems=found or [],
+    )
+
+
+async def refuse_page(
+    ctx: Context, request: AnyRequest, app: ApplicationOut, exc: Exception
+) -> Template:
+    return await _review_page(
+        ctx,
+        request,
+        app,
+        found=problems(exc, language_of(request), spec_for(app.type)),
+        status_code=status_of(exc),
+    )
+
+
+class EditPages:
+    """Mixed into ApplicantPages (path /app)."""
+
+    @get("/applications/{application_id:uuid}", name="app:application")
+    async def application(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        application_id: UUID,
+        done: Annotated[str | None, Parameter(max_length=20)] = None,
+    ) -> Template:
+        app = await load(ctx, request, application_id)
+        spec = spec_for(app.type)
+        lines = list(app.payload.get(spec.lines) or []) if spec.lines else []
+        reviewed = any(x.get("approved_amount") for x in lines)
+        claim: dict[str, Any] | None = None
+        if app.type == "event_filing" and app.status == "recognized":
+            async with ctx.pool.acquire() as conn:
+                live = await conn.fetchval(Q.live_claim_for_filing, app.id, None)
+                period = await claim_period(conn, await conn.fetchrow(Q.filing_for_claim, app.id))
+            if period is not None:
+                claim = {"live": live, "first": period[0], "last": period[1]}
+        state = state_from_payload(spec, app.payload)
+        row = await ctx.pool.fetchrow(Q.application_by_id, app.id)
+        return await render(
+            request,
+            "application.html",
+            app=app,
+            title=row["title"],
+            spec=spec,
+            lines=lines,
+            total=line_total(lines),
+            approved_total=line_total(lines, "approved_amount") if reviewed else None,
+            reviewed=reviewed,
+            documents=await document_list(ctx, request, state.documents),
+            filing=await filing_of(ctx, request, app),
+            exchanges=await exchange_choices(ctx, request, spec),
+            events=timeline(app.history),
+            claim=claim,
+            editable=editable(app),
+            done=done if done in DONE else None,
+            returned_comment=next(
+                (h.comment for h in reversed(app.history) if h.action == "return"), ""
+            ),
+        )
+
+    @get("/applications/{application_id:uuid}/edit")
+    async def edit(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID, saved: bool = False
+    ) -> Template | Redirect:
+        app = await load(ctx, request, application_id)
+        if not editable(app):
+            return see_other(f"/app/applications/{app.id}")
+        return await edit_page(ctx, request, app, saved=saved)
+
+    @post("/applications/{application_id:uuid}/edit", status_code=303)
+    async def save_form(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+    ) -> Template | Redirect:
+        """The form posted without script (or its buttons): save, then stay or go to review."""
+        app = await load(ctx, request, application_id)
+        spec = spec_for(app.type)
+        form = await request.form()
+        state = state_from_post(spec, form, _stages(form))
+        result = await save(ctx, request, app, spec, state)
+        if result.errors:
+            return await edit_page(
+                ctx,
+                request,
+                result.app or app,
+                state=state,
+                errors=result.errors,
+                found=result.problems,
+                status_code=422 if "form" not in result.errors else 409,
+            )
+        if form.get("next") == "review":
+            return see_other(f"/app/applications/{app.id}/review")
+        return see_other(f"/app/applications/{app.id}/edit?saved=true")
+
+    @post("/applications/{application_id:uuid}/autosave", status_code=200)
+    async def autosave(self, ctx: Ctx, request: AnyRequest, application_id: UUID) -> Template:
+        """htmx, on change: the same save, answered with a small status and the field errors."""
+        app = await load(ctx, request, application_id)
+        spec = spec_for(app.type)
+        form = await request.form()
+        result = await save(ctx, request, app, spec, state_from_post(spec, form, _stages(form)))
+        return await render(
+            request,
+            "_save_status.html",
+            app=result.app or app,
+            saved_at=clock_time(ctx.clock.now()) if result.app is not None else None,
+            errors=result.errors,
+            problems=result.problems,
+        )
+
+    @get("/applications/{application_id:uuid}/review")
+    async def review(self, ctx: Ctx, request: AnyRequest, application_id: UUID) -> Template:
+        app = await load(ctx, request, application_id)
+        return await _review_page(ctx, request, app)
+
+    @post("/applications/{application_id:uuid}/submit", status_code=303)
+    async def submit(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+    ) -> Template | Redirect:
+        app = await load(ctx, request, application_id)
+        try:
+            await applications.submit(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                principal_of(request),
+                application_id,
+                language_of(request),
+            )
+        except REFUSALS as exc:
+            return await refuse_page(ctx, request, app, exc)
+        return see_other(f"/app/applications/{application_id}?done=submitted")
+
+    @post("/applications/{application_id:uuid}/withdraw", status_code=303)
+    async def withdraw(
+        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+    ) -> Template | Redirect:
+        app = await load(ctx, request, application_id)
+        try:
+            await applications.withdraw(
+                ctx.pool,
+                ctx.clock.now(),
+                principal_of(request),
+                application_id,
+                language_of(request),
+            )
+        except REFUSALS as exc:
+            return await refuse_page(ctx, request, app, exc)
+        return see_other(f"/app/applications/{application_id}?done=withdrawn")

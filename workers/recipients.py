@@ -1,0 +1,116 @@
+"""Who hears an outbox row, and on which channels, given their preferences.
+
+Loaded once per relay batch: the users of the organizations concerned, all active staff (a few
+dozen people), the applications' titles, and the stored preferences of everyone involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from sql.notification_topics import CHANNELS, Topic
+from sql.queries import Q
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: UUID
+    email: str
+    phone: str | None
+    language: str
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    person: Person
+    audience: str  # 'org': about their own application; 'staff': about work
+
+
+@dataclass(frozen=True, slots=True)
+class AppInfo:
+    org_id: UUID
+    type: str
+    title: str
+    org_name: str
+
+
+@dataclass
+class Directory:
+    org_users: dict[UUID, list[Person]] = field(default_factory=dict)
+    staff: list[Person] = field(default_factory=list)
+    applications: dict[UUID, AppInfo] = field(default_factory=dict)
+    preferences: dict[tuple[UUID, str, str], bool] = field(default_factory=dict)
+
+
+def _uuid(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def application_id(payload: Mapping[str, Any]) -> UUID | None:
+    return _uuid(payload.get("application_id"))
+
+
+def _org_id(payload: Mapping[str, Any], d: Directory) -> UUID | None:
+    org = _uuid(payload.get("org_id"))
+    if org is None:
+        app = d.applications.get(application_id(payload) or UUID(int=0))
+        org = app.org_id if app else None
+    return org
+
+
+async def load(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> Directory:
+    d = Directory()
+    app_ids = {a for r in rows if (a := application_id(r["payload"])) is not None}
+    for a in await conn.fetch(Q.relay_applications, list(app_ids)):
+        d.applications[a["id"]] = AppInfo(a["org_id"], a["type"], a["title"], a["org_name"])
+    org_ids = {o for r in rows if (o := _org_id(r["payload"], d)) is not None}
+    for u in await conn.fetch(Q.relay_org_users, list(org_ids)):
+        d.org_users.setdefault(u["org_id"], []).append(
+            Person(u["id"], u["email"], u["phone"], u["language"])
+        )
+    d.staff = [
+        Person(s["id"], s["email"], s["phone"], s["language"], frozenset(s["roles"]))
+        for s in await conn.fetch(Q.relay_staff_users)
+    ]
+    people = [p.id for ps in d.org_users.values() for p in ps] + [p.id for p in d.staff]
+    topics = list({r["topic"] for r in rows})
+    for p in await conn.fetch(Q.relay_preferences, people, topics):
+        d.preferences[(p["user_id"], p["topic"], p["channel"])] = p["enabled"]
+    return d
+
+
+def recipients(t: Topic, payload: Mapping[str, Any], d: Directory) -> list[Recipient]:
+    found: list[Recipient] = []
+    seen: set[UUID] = set()
+    if t.org:
+        org = _org_id(payload, d)
+        for p in d.org_users.get(org, []) if org else []:
+            seen.add(p.id)
+            found.append(Recipient(p, "org"))
+    roles = frozenset(t.staff_roles)
+    if t.name == "reminder.review_sla":  # the role that must act next, as the job decided
+        roles = frozenset({str(payload.get("role", "reviewer"))}) & roles
+    for p in d.staff:
+        if p.id not in seen and (t.all_staff or not roles.isdisjoint(p.roles)):
+            seen.add(p.id)
+            found.append(Recipient(p, "staff"))
+    return found
+
+
+def channels(t: Topic, r: Recipient, d: Directory, *, email_on: bool) -> Iterable[str]:
+    for channel in CHANNELS:
+        if (channel == "email" and not email_on) or (channel == "sms" and not r.person.phone):
+            continue
+        if r.audience == "org" and t.locked(channel):
+            yield channel  # a decision on their own application: always told
+        elif d.preferences.get((r.person.id, t.name, channel), t.default_enabled(channel)):
+            yield channel

@@ -33,6 +33,7 @@ schema: $(STAMP)  ## rewrite sql/schema.sql from the migrations
 	PORTAL_DATA_DIR=.data/test $(BIN)/python -m sql.schema
 
 bench: $(STAMP)  ## the benchmark suite: portal vs a bare floor on the same stack (not part of test)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 soak: $(STAMP)  ## long reliability runs: schemathesis with many examples

@@ -31,12 +31,20 @@ def _cpu(x: dict[str, Any]) -> str:
 
 def tables(report: dict[str, Any]) -> str:
     out = []
-    workers = sorted({int(k.split("-")[1][:-1]) for k in report["servers"]})
-    for w in workers:
-        portal = report["servers"].get(f"portal-{w}w", {})
-        floor = report["servers"].get(f"floor-{w}w", {})
+    # keys: portal-1w (uvicorn, what `portal serve` runs) or portal-granian-1w
+    runs = sorted(
+        {
+            (k.split("-")[1] if k.count("-") == 2 else "uvicorn", int(k.split("-")[-1][:-1]))
+            for k in report["servers"]
+        },
+        key=lambda r: (r[0] != "uvicorn", r),
+    )
+    for asgi, w in runs:
+        suffix = "" if asgi == "uvicorn" else f"-{asgi}"
+        portal = report["servers"].get(f"portal{suffix}-{w}w", {})
+        floor = report["servers"].get(f"floor{suffix}-{w}w", {})
         out += [
-            f"**uvicorn, {w} worker{'s' if w > 1 else ''}** "
+            f"**{asgi}, {w} worker{'s' if w > 1 else ''}** "
             f"(wrk: 2 threads, {report['wrk']['connections']} connections unless said, "
             f"{report['wrk']['seconds']:.0f} s × {report['wrk']['repeat']} after "
             f"{report['wrk']['warmup']:.0f} s of warm-up; medians)",
@@ -61,6 +69,17 @@ def tables(report: dict[str, Any]) -> str:
                 f"({csv['rows_per_second']:,.0f} rows/s, median of 3); the serving worker's "
                 f"memory grew by at most {csv['peak_growth_mb']:.1f} MB (VmRSS sampled every "
                 "10 ms, and VmHWM).",
+            ]
+        xlsx = portal.get("xlsx")
+        if xlsx:
+            out += [
+                "",
+                f"XLSX export job: {xlsx['rows']:,} rows in {xlsx['seconds']:.1f} s from the POST "
+                f"to `done` ({xlsx['rows_per_second']:,.0f} rows/s, one worker process; "
+                f"{xlsx['close_seconds']:.1f} s of it closing the workbook); progress was seen "
+                f"{xlsx['progress_readings']} times polling every 0.25 s, the first after "
+                f"{xlsx['first_progress_seconds']:.1f} s; the worker's memory grew by "
+                f"{xlsx['peak_growth_mb']:.1f} MB.",
             ]
         out.append("")
     return "\n".join(out)

@@ -313,6 +313,7 @@ async def reset(conn: asyncpg.Connection, meta: Seeded) -> int:
         )
         await conn.execute("DELETE FROM outbox WHERE created_at >= $1", meta.watermark)
         await conn.execute("DELETE FROM idempotency_keys")
+        await conn.execute("DELETE FROM export_jobs")  # an interrupted run may leave one open
     removed = int(status.split()[-1])
     if removed:
         await conn.execute("VACUUM (ANALYZE) applications")

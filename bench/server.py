@@ -80,10 +80,35 @@ def _wait_ready(server: Server, timeout: float = 60) -> None:
     raise RuntimeError(f"{server.name} did not answer /health within {timeout:.0f}s")
 
 
+def granian_args(app: str, host: str, port: int, workers: int) -> list[str]:
+    """granian, set as close to `portal serve`'s uvicorn as it goes: uvloop, HTTP/1, no log."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--http",
+        "1",
+        "--no-ws",
+        "--no-access-log",
+        app,
+    ]
+
+
 def start(
     kind: str,
     *,
     workers: int,
+    server: str = "uvicorn",
     port: int,
     database_url: str,
     redis_url: str,
@@ -91,7 +116,11 @@ def start(
     log_path: Path,
 ) -> Server:
     env = _env(database_url, redis_url, port, data_dir)
-    if kind == "portal":
+    if server == "granian":
+        settings = load_settings(env)
+        app = PORTAL_APP if kind == "portal" else FLOOR_APP
+        command = granian_args(app, settings.host, settings.port, workers)
+    elif kind == "portal":
         command = [
             str(Path(sys.executable).with_name("portal")),
             "serve",

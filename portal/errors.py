@@ -64,6 +64,7 @@ _TITLES: dict[int, tuple[str, str]] = {
     404: ("Not found", "未找到"),
     405: ("Method not allowed", "不支持的请求方法"),
     409: ("Conflict", "与当前状态冲突"),
+    410: ("Gone", "已不存在"),
     413: ("Too large", "内容过大"),
     415: ("Unsupported media type", "不支持的文件类型"),
     422: ("Invalid input", "输入不符合要求"),
@@ -79,6 +80,7 @@ _CODES: dict[int, str] = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_input",
@@ -218,6 +220,9 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     asyncpg.exceptions.OperatorInterventionError: _unavailable,  # shutdown, cannot connect now
     asyncpg.InvalidCatalogNameError: _unavailable,
     asyncpg.TooManyConnectionsError: _unavailable,
+    # A pooled connection that took the server's shutdown notice while idle is caught out at its
+    # next use ("another operation is in progress"); it is dropped at release, the retry works.
+    asyncpg.exceptions.InternalClientError: _unavailable,
     ConnectionError: _unavailable,
     OSError: _unavailable,
     TimeoutError: _unavailable,

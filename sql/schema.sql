@@ -209,6 +209,28 @@ CREATE TABLE public.exchanges (
     CONSTRAINT exchanges_market_check CHECK ((market = ANY (ARRAY['domestic'::text, 'overseas'::text])))
 );
 
+CREATE TABLE public.export_jobs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    requested_by uuid NOT NULL,
+    format text NOT NULL,
+    state text DEFAULT 'queued'::text NOT NULL,
+    rows_total bigint,
+    rows_done bigint DEFAULT 0 NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    heartbeat_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    error text,
+    CONSTRAINT export_jobs_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT export_jobs_check CHECK (((state = ANY (ARRAY['done'::text, 'failed'::text])) = (finished_at IS NOT NULL))),
+    CONSTRAINT export_jobs_check1 CHECK (((state <> 'running'::text) OR ((heartbeat_at IS NOT NULL) AND (started_at IS NOT NULL)))),
+    CONSTRAINT export_jobs_format_check CHECK ((format = 'xlsx'::text)),
+    CONSTRAINT export_jobs_rows_done_check CHECK ((rows_done >= 0)),
+    CONSTRAINT export_jobs_rows_total_check CHECK ((rows_total >= 0)),
+    CONSTRAINT export_jobs_state_check CHECK ((state = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text])))
+);
+
 CREATE TABLE public.idempotency_keys (
     scope text NOT NULL,
     key text NOT NULL,
@@ -453,6 +475,9 @@ ALTER TABLE ONLY public.documents
 ALTER TABLE ONLY public.exchanges
     ADD CONSTRAINT exchanges_pkey PRIMARY KEY (code, valid_from);
 
+ALTER TABLE ONLY public.export_jobs
+    ADD CONSTRAINT export_jobs_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (scope, key);
 
@@ -540,6 +565,12 @@ CREATE INDEX deliveries_dead_idx ON public.deliveries USING btree (id DESC) WHER
 
 CREATE INDEX deliveries_due_idx ON public.deliveries USING btree (due_at) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
 
+CREATE UNIQUE INDEX export_jobs_open_key ON public.export_jobs USING btree (requested_by, format) WHERE (state = ANY (ARRAY['queued'::text, 'running'::text]));
+
+CREATE INDEX export_jobs_queue_idx ON public.export_jobs USING btree (state, created_at) WHERE (state = ANY (ARRAY['queued'::text, 'running'::text]));
+
+CREATE INDEX export_jobs_requester_idx ON public.export_jobs USING btree (requested_by, created_at DESC);
+
 CREATE INDEX idempotency_keys_created_at_idx ON public.idempotency_keys USING btree (created_at);
 
 CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (user_id, created_at DESC, id DESC);
@@ -616,6 +647,9 @@ ALTER TABLE ONLY public.documents
 
 ALTER TABLE ONLY public.documents
     ADD CONSTRAINT documents_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.export_jobs
+    ADD CONSTRAINT export_jobs_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.notification_preferences
     ADD CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

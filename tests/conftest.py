@@ -7,6 +7,7 @@ database cloned from the template, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -73,8 +74,15 @@ async def db_url(servers: Settings, template_url: str) -> AsyncIterator[str]:
     finally:
         await admin.close()
     yield with_database(servers.database_url, name)
-    # A fresh connection: a test may have restarted the server meanwhile.
-    admin = await asyncpg.connect(servers.database_url)
+    # A fresh connection: a test may have restarted the server meanwhile (and it may be starting).
+    for _ in range(50):
+        try:
+            admin = await asyncpg.connect(servers.database_url)
+            break
+        except (asyncpg.CannotConnectNowError, OSError):
+            await asyncio.sleep(0.2)
+    else:
+        admin = await asyncpg.connect(servers.database_url)
     try:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:

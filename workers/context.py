@@ -26,6 +26,11 @@ class Tuning:
     relay_batch: int = 500
     sweep_batch: int = 1000
     smtp_connections: int = 4  # one pool of reused connections per worker process
+    export_batch: int = 5000  # rows per read and per progress update
+    export_beat_seconds: float = 5.0  # a running export says it is alive this often
+    export_stale: timedelta = timedelta(seconds=60)  # no beat this long: its worker is gone
+    export_max_attempts: int = 3
+    export_keep: timedelta = timedelta(hours=24)  # a finished job and its file, then purged
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait after failed try number `attempt` (1-based)."""

@@ -1,4 +1,5 @@
-"""LISTEN 'outbox' and 'deliveries' on a dedicated connection, so work starts within moments.
+"""LISTEN 'outbox', 'deliveries' and 'export_jobs' on a dedicated connection, so work starts
+within moments.
 
 The cron relay every few seconds is the safety net; a NOTIFY (sent by the transaction that wrote
 the outbox row, at its commit) wakes the relay at once. Notifications coalesce: many commits

@@ -22,6 +22,7 @@ from workers import context as c
 from workers.channels.email import SmtpConfig, SmtpPool
 from workers.channels.sms import gateway
 from workers.deliver import deliver
+from workers.exports import export_jobs
 from workers.listener import Wakeup, listen
 from workers.queue import DELIVER
 from workers.relay import relay
@@ -34,6 +35,7 @@ log = logging.getLogger("workers")
 
 DELIVERY_TIMEOUT = 30  # seconds; within the lease, so a job past it is cancelled, not doubled
 SCHEDULED_TIMEOUT = 300
+EXPORT_TIMEOUT = 3 * 3600  # a tick may end up writing a workbook of millions of rows
 
 
 async def heartbeat(ctx: dict[str, Any]) -> str:
@@ -78,6 +80,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         wakeups = {
             "outbox": Wakeup("relay", lambda: relay(ctx)),
             "deliveries": Wakeup("sweep", lambda: sweep(ctx)),
+            "export_jobs": Wakeup("exports", lambda: export_jobs(ctx)),
         }
         ctx["background"] = [
             asyncio.create_task(listen(settings.database_url, wakeups)),
@@ -108,6 +111,13 @@ def cron_jobs() -> list[Any]:
     return [
         cron(relay, name="relay", second=_every(5), run_at_startup=True, timeout=60),
         cron(sweep, name="sweep", second={15, 45}, run_at_startup=True, timeout=60),
+        cron(
+            export_jobs,
+            name="export_jobs",
+            second={10, 40},
+            run_at_startup=True,
+            timeout=EXPORT_TIMEOUT,
+        ),
         cron(lapse_filings, minute={1, 31}, run_at_startup=True, timeout=SCHEDULED_TIMEOUT),
         cron(close_publicity, minute={2, 32}, run_at_startup=True, timeout=SCHEDULED_TIMEOUT),
         cron(claim_deadline_reminders, hour=set(range(9, 18)), minute=5, timeout=SCHEDULED_TIMEOUT),

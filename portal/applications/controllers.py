@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from portal.applications import schemas as s
 from portal.applications import services
@@ -51,7 +51,7 @@ class ApplicationController(Controller):
         summary="Your organization's applications, newest first",
     )
     async def list_own(
-        self, ctx: Ctx, request: AnyRequest, limit: Limit = 50, cursor: str | None = None
+        self, ctx: Ctx, request: AnyRequest, limit: Limit = 50, cursor: FromQuery[str | None] = None
     ) -> s.Page:
         return await services.list_own(ctx.pool, principal_of(request), limit, cursor)
 

@@ -1,29 +1,22 @@
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
+from typing import Any
+from uuid import UUID
 
-import anyio
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
 from domain.accounts import STAFF_ROLES
-from portal.auth.guards import has_role
+from portal.auth.guards import has_role, principal_of
 from portal.auth.middleware import on_loop
 from portal.context import Ctx
 from portal.errors import problems
+from portal.exports import schemas as s
 from portal.exports import services
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def _file_then_remove(path: str) -> AsyncIterator[bytes]:
-    try:
-        async with await anyio.open_file(path, "rb") as f:
-            while chunk := await f.read(256 * 1024):
-                yield chunk
-    finally:
-        os.unlink(path)
+XLSX = services.XLSX
+AnyRequest = Request[Any, Any, Any]
 
 
 class ExportController(Controller):
@@ -38,24 +31,60 @@ class ExportController(Controller):
         summary="All applications as CSV, streamed",
         media_type="text/csv",
     )
-    async def csv(self, ctx: Ctx) -> Stream:
-        return Stream(
-            services.csv_chunks(ctx.pool),
-            media_type="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="applications.csv"'},
-        )
+    async def csv(self, ctx: Ctx, request: AnyRequest) -> Stream:
+        return await services.csv_response(ctx.pool, ctx.clock.now(), principal_of(request))
 
     @get(
         "/applications.xlsx",
         operation_id="export_applications_xlsx",
         responses=problems(401, 403),
         summary="All applications as an Excel workbook",
+        description="Made while the request waits; for large data prefer an export job.",
         media_type=XLSX,
     )
-    async def xlsx(self, ctx: Ctx) -> Stream:
-        path = await services.xlsx_file(ctx.pool)
-        return Stream(
-            _file_then_remove(path),
-            media_type=XLSX,
-            headers={"Content-Disposition": 'attachment; filename="applications.xlsx"'},
+    async def xlsx(self, ctx: Ctx, request: AnyRequest) -> Stream:
+        return await services.xlsx_now_response(ctx.pool, ctx.clock.now(), principal_of(request))
+
+    @post(
+        "/jobs",
+        operation_id="create_export_job",
+        status_code=202,
+        responses=problems(401, 403, 409, 422),
+        summary="Start an export of all applications in the background",
+        description=(
+            "A worker writes the file; poll the job for its progress and fetch `download` once "
+            "`state` is `done`. While the caller has an export of this format queued or running, "
+            "that one is returned instead of a new one. Jobs are kept for 24 hours."
+        ),
+    )
+    async def create_job(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[s.JobIn]
+    ) -> Response[s.JobOut]:
+        job = await services.create_job(ctx.pool, ctx.clock.now(), principal_of(request), data)
+        return Response(
+            services.job_out(job),
+            status_code=202,
+            headers={"Location": f"{services.JOBS_PATH}/{job.id}"},
+        )
+
+    @get(
+        "/jobs/{job_id:uuid}",
+        operation_id="get_export_job",
+        responses=problems(401, 403, 404),
+        summary="An export job's state and progress (only its requester sees it)",
+    )
+    async def get_job(self, ctx: Ctx, request: AnyRequest, job_id: FromPath[UUID]) -> s.JobOut:
+        job = await services.get_job(ctx.pool, principal_of(request).user_id, job_id)
+        return services.job_out(job)
+
+    @get(
+        "/jobs/{job_id:uuid}/file",
+        operation_id="download_export_job",
+        responses=problems(401, 403, 404, 409, 410),
+        summary="The finished export's file; 409 `export_not_ready` until the job is done",
+        media_type=XLSX,
+    )
+    async def job_file(self, ctx: Ctx, request: AnyRequest, job_id: FromPath[UUID]) -> Stream:
+        return await services.job_file_response(
+            ctx.pool, ctx.settings.data_dir, ctx.clock.now(), principal_of(request), job_id
         )

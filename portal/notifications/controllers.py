@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from domain.accounts import Role
 from portal.auth.guards import has_role, principal_of, signed_in
@@ -30,7 +30,7 @@ class NotificationController(Controller):
         summary="Your in-app inbox, newest first",
     )
     async def inbox(
-        self, ctx: Ctx, request: AnyRequest, limit: Limit = 50, cursor: str | None = None
+        self, ctx: Ctx, request: AnyRequest, limit: Limit = 50, cursor: FromQuery[str | None] = None
     ) -> s.NotificationPage:
         return await services.inbox(ctx.pool, principal_of(request), limit, cursor)
 
@@ -92,7 +92,7 @@ class DeadLetterController(Controller):
         summary="Deliveries given up after their last try, newest first",
     )
     async def list_dead(
-        self, ctx: Ctx, limit: Limit = 50, cursor: str | None = None
+        self, ctx: Ctx, limit: Limit = 50, cursor: FromQuery[str | None] = None
     ) -> s.DeadLetterPage:
         return await services.dead_letters(ctx.pool, limit, cursor)
 

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from domain.accounts import STAFF_ROLES, Role
 from portal.applications import schemas as s
@@ -31,8 +31,8 @@ class ReviewController(Controller):
     async def work_queue(
         self,
         ctx: Ctx,
-        status: s.StatusName | None = None,
-        type: s.TypeName | None = None,
+        status: FromQuery[s.StatusName | None] = None,
+        type: FromQuery[s.TypeName | None] = None,
         program: Annotated[str | None, Parameter(max_length=40)] = None,
         q: Annotated[str | None, Parameter(max_length=100, pattern=r"^[^\x00]*$")] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from domain.errors import RuleViolation
@@ -80,7 +80,7 @@ class AuthPages(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_form(self, request: AnyRequest, next: str | None = None) -> Template:
+    async def login_form(self, request: AnyRequest, next: FromQuery[str | None] = None) -> Template:
         return page(request, "login.html", form=LoginForm(next=next or ""), errors={})
 
     @post("/login")
@@ -171,7 +171,7 @@ class AuthPages(Controller):
         )
 
     @get("/register/check-uscc")
-    async def check_uscc(self, request: AnyRequest, uscc: str = "") -> Template:
+    async def check_uscc(self, request: AnyRequest, uscc: FromQuery[str] = "") -> Template:
         """The partial under the USCC field, refreshed by htmx as the user types."""
         language = language_of(request)
         if not uscc.strip():
@@ -196,7 +196,11 @@ class AuthPages(Controller):
 
     @get("/lang/{code:str}")
     async def switch_language(
-        self, ctx: Ctx, request: AnyRequest, code: str, next: str | None = None
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        code: FromPath[str],
+        next: FromQuery[str | None] = None,
     ) -> Redirect:
         language = "en" if code == "en" else "zh"
         user = request.scope.get("user")

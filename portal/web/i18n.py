@@ -454,6 +454,8 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "export_ready": ("Excel 已生成", "The workbook is ready"),
     "download_xlsx": ("下载 Excel", "Download Excel"),
     "export_failed": ("生成失败,请重试。", "The export failed; please try again."),
+    "export_queued": ("已排队,等待后台处理……", "Queued; waiting for a background worker…"),
+    "export_rows_of": ("已写入 {done} / {total} 行", "{done} of {total} rows written"),
 }
 for _key, _pair in _CONSOLE.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words

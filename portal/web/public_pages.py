@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Template
 
 from domain.errors import RuleViolation
@@ -50,7 +50,7 @@ class PublicPages(Controller):
         return page(request, "home.html", programs=listed.items)
 
     @get("/programs/{code:str}")
-    async def program(self, ctx: Ctx, request: AnyRequest, code: str) -> Template:
+    async def program(self, ctx: Ctx, request: AnyRequest, code: FromPath[str]) -> Template:
         detail = await programs.get_program(ctx.pool, code, ctx.today())
         exchanges = await programs.list_exchanges(ctx.pool, ctx.today(), language_of(request))
         return page(
@@ -64,7 +64,11 @@ class PublicPages(Controller):
 
     @post("/programs/{code:str}/estimate")
     async def estimate(
-        self, ctx: Ctx, request: AnyRequest, code: str, data: Annotated[EstimateForm, Form]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        code: FromPath[str],
+        data: Annotated[EstimateForm, Form],
     ) -> Template:
         """The calculator's result as a partial (htmx), from the same calculator the API uses."""
         raw = {k: v for k, v in msgspec.structs.asdict(data).items() if v not in ("", [], None)}
@@ -88,7 +92,7 @@ class PublicPages(Controller):
         self,
         ctx: Ctx,
         request: AnyRequest,
-        application_id: UUID,
+        application_id: FromPath[UUID],
         data: Annotated[ObjectionForm, Form],
     ) -> Template:
         language = language_of(request)

@@ -33,6 +33,9 @@ ALLOWED: dict[str, set[str]] = {
     "list_publicity_batches": STAFF,
     "export_applications_csv": STAFF,
     "export_applications_xlsx": STAFF,
+    "create_export_job": STAFF,
+    "get_export_job": STAFF,
+    "download_export_job": STAFF,
     "call_ranking": STAFF,
     "decide": {"reviewer", "approver"},
     "record_disbursement": {"finance"},
@@ -67,7 +70,14 @@ PATH_VALUES = {
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:
-    for name in ("application_id", "document_id", "user_id", "notification_id", "delivery_id"):
+    for name in (
+        "application_id",
+        "document_id",
+        "user_id",
+        "notification_id",
+        "delivery_id",
+        "job_id",
+    ):
         path = path.replace(
             "{" + name + "}", ids.get(name, str(uuid.uuid4()) if name != "delivery_id" else "1")
         )

@@ -3,10 +3,10 @@ publicity, configuration forms, exports and the audit log."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 import re
+import uuid
 from typing import Any
 
 import asyncpg
@@ -19,6 +19,8 @@ from portal.accounts import services as accounts
 from portal.accounts.schemas import StaffUserIn
 from portal.web import i18n
 from portal.web.console import work
+from sql import export_jobs as export_store
+from sql.settings import Settings
 from tests.factories import PASSWORD, bearer, register, token
 from tests.portal.flows import (
     ENDS,
@@ -31,6 +33,9 @@ from tests.portal.flows import (
 )
 from tests.portal.test_scenario_unveiling import project
 from tests.web.test_public_pages import csrf
+from tests.workers.harness import job_ctx
+from tests.xlsx import read_xlsx
+from workers.exports import export_jobs
 
 _n = itertools.count(1)
 
@@ -571,9 +576,10 @@ async def test_dead_letters_are_listed_and_retried(
     assert r.status_code == 409 and "该投递不是死信" in r.text
 
 
-async def test_exports_stream_csv_and_make_xlsx_with_progress(
-    client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock
+async def test_exports_stream_csv_and_make_xlsx_as_a_job_with_real_progress(
+    client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock, settings: Settings
 ) -> None:
+    await submitted_filing(client)
     await submitted_filing(client)
     finance = await make_staff(pool, clock, "finance")
     token = await sign_in(client, finance)
@@ -581,26 +587,56 @@ async def test_exports_stream_csv_and_make_xlsx_with_progress(
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "reference,type,status" in r.text and "武汉控制台测试科技有限公司" in r.text
 
+    # Without the token the form is refused; with it, a job is queued for the workers.
+    r = await post_form(client, "/console/exports/xlsx", "wrong", {})
+    assert r.status_code == 403
     r = await client.post(
         "/console/exports/xlsx", data={"_csrf_token": token}, headers={"HX-Request": "true"}
     )
-    assert r.status_code == 200 and 'id="export-job"' in r.text
-    job = re.search(r"/console/exports/jobs/([0-9a-f-]{36})", r.text)
-    assert job
-    for _ in range(100):
-        partial = (await client.get(f"/console/exports/jobs/{job.group(1)}")).text
-        if 'data-state="done"' in partial:
-            break
-        assert 'data-state="running"' in partial and "<progress" in partial
-        await asyncio.sleep(0.05)
-    assert 'id="xlsx-link"' in partial
-    r = await client.get(f"/console/exports/jobs/{job.group(1)}/applications.xlsx")
-    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert r.status_code == 200 and 'data-state="queued"' in r.text and "等待后台处理" in r.text
+    job = re.search(r'hx-get="/console/exports/jobs/([0-9a-f-]{36})"', r.text)
+    assert job and 'hx-trigger="every 1s"' in r.text
+    job_id = msgspec.convert(job.group(1), uuid.UUID)
+    partial = f"/console/exports/jobs/{job_id}"
+    r = await client.get(f"{partial}/applications.xlsx")
+    assert r.status_code == 409 and "导出尚未完成" in r.text
+
+    # Mid-way, as a worker records it: rows done of the total, a bar and the percentage.
+    claimed = await export_store.claim(pool, clock.now())
+    assert claimed is not None and claimed.id == job_id
+    assert await export_store.progress(pool, claimed, done=1, total=2, now=clock.now())
+    page = (await client.get(partial)).text
+    assert 'data-state="running"' in page and 'data-percent="50"' in page
+    assert '<progress max="2" value="1"' in page and "已写入 1 / 2 行 · 50%" in page
+    # Leaving the page and coming back shows the same job.
+    assert f'hx-get="{partial}"' in (await client.get("/console/exports")).text
+
+    await pool.execute("UPDATE export_jobs SET state = 'queued' WHERE id = $1", job_id)
+    async with job_ctx(settings, clock) as ctx:
+        assert await export_jobs(ctx) == 1
+    page = (await client.get(partial)).text
+    assert 'data-state="done"' in page and 'id="xlsx-link"' in page and "hx-get" not in page
+    assert "2 行" in page
+    assert 'id="xlsx-link"' in (await client.get("/console/exports")).text
+    r = await client.get(f"{partial}/applications.xlsx")
+    assert r.status_code == 200 and r.headers["cache-control"] == "private, no-store"
+    assert len(read_xlsx(r.content)[0].rows) == 3
+
+    # Without htmx the form answers with the page of the new job; in English too.
+    r = await post_form(client, "/console/exports/xlsx", token, {})
+    assert r.status_code == 303 and r.headers["location"].startswith("/console/exports?job=")
+    await client.get("/lang/en", follow_redirects=False)
+    client.cookies.set("lang", "en")
+    page = (await client.get(r.headers["location"])).text
+    assert 'data-state="queued"' in page and "Queued; waiting for a background worker" in page
 
     # Another user cannot see or fetch someone's export.
     other = await make_staff(pool, clock, "auditor")
     await sign_in(client, other)
-    assert (await client.get(f"/console/exports/jobs/{job.group(1)}")).status_code == 404
+    assert (await client.get(partial)).status_code == 404
+    assert (await client.get(f"{partial}/applications.xlsx")).status_code == 404
+    assert (await client.get(f"/console/exports?job={job_id}")).status_code == 404
+    assert 'id="export-job"' not in (await client.get("/console/exports")).text
 
 
 def test_console_words_do_not_shadow_existing_keys() -> None:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Template
 
 from portal.applications import services as applications
@@ -111,13 +111,17 @@ class DashboardPages:
 
     @get("/new/{application_type:str}")
     async def start(
-        self, ctx: Ctx, request: AnyRequest, application_type: str, filing_id: str = ""
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        application_type: FromPath[str],
+        filing_id: FromQuery[str] = "",
     ) -> Template:
         return await _start_page(ctx, request, application_type, filing_id=filing_id)
 
     @post("/new/{application_type:str}", status_code=303)
     async def create(
-        self, ctx: Ctx, request: AnyRequest, application_type: str
+        self, ctx: Ctx, request: AnyRequest, application_type: FromPath[str]
     ) -> Redirect | Template:
         """A draft through the same `create` service as the API, then its form."""
         if application_type not in HANDLERS:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from litestar import get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Template
 
 from domain.errors import RuleViolation
@@ -266,7 +266,7 @@ class EditPages:
         self,
         ctx: Ctx,
         request: AnyRequest,
-        application_id: UUID,
+        application_id: FromPath[UUID],
         done: Annotated[str | None, Parameter(max_length=20)] = None,
     ) -> Template:
         app = await load(ctx, request, application_id)
@@ -306,7 +306,11 @@ class EditPages:
 
     @get("/applications/{application_id:uuid}/edit")
     async def edit(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID, saved: bool = False
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        application_id: FromPath[UUID],
+        saved: FromQuery[bool] = False,
     ) -> Template | Redirect:
         app = await load(ctx, request, application_id)
         if not editable(app):
@@ -315,7 +319,7 @@ class EditPages:
 
     @post("/applications/{application_id:uuid}/edit", status_code=303)
     async def save_form(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Template | Redirect:
         """The form posted without script (or its buttons): save, then stay or go to review."""
         app = await load(ctx, request, application_id)
@@ -338,7 +342,9 @@ class EditPages:
         return see_other(f"/app/applications/{app.id}/edit?saved=true")
 
     @post("/applications/{application_id:uuid}/autosave", status_code=200)
-    async def autosave(self, ctx: Ctx, request: AnyRequest, application_id: UUID) -> Template:
+    async def autosave(
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
+    ) -> Template:
         """htmx, on change: the same save, answered with a small status and the field errors."""
         app = await load(ctx, request, application_id)
         spec = spec_for(app.type)
@@ -354,13 +360,15 @@ class EditPages:
         )
 
     @get("/applications/{application_id:uuid}/review")
-    async def review(self, ctx: Ctx, request: AnyRequest, application_id: UUID) -> Template:
+    async def review(
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
+    ) -> Template:
         app = await load(ctx, request, application_id)
         return await _review_page(ctx, request, app)
 
     @post("/applications/{application_id:uuid}/submit", status_code=303)
     async def submit(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Template | Redirect:
         app = await load(ctx, request, application_id)
         try:
@@ -378,7 +386,7 @@ class EditPages:
 
     @post("/applications/{application_id:uuid}/withdraw", status_code=303)
     async def withdraw(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Template | Redirect:
         app = await load(ctx, request, application_id)
         try:

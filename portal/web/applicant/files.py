@@ -13,6 +13,7 @@ from uuid import UUID
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromPath
 from litestar.response import Redirect, Stream, Template
 
 from domain.errors import RuleViolation
@@ -126,7 +127,7 @@ class FilePages:
         return see_other(f"/app/applications/{app.id}/edit?saved=true#documents")
 
     @get("/documents/{document_id:uuid}")
-    async def download(self, ctx: Ctx, request: AnyRequest, document_id: UUID) -> Stream:
+    async def download(self, ctx: Ctx, request: AnyRequest, document_id: FromPath[UUID]) -> Stream:
         """The file, for its organization, with the API's headers (an attachment, no sniffing)."""
         found = await documents.download(
             ctx.pool, storage_for(ctx.settings), principal_of(request), document_id

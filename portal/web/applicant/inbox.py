@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 
 from portal.auth.guards import principal_of
@@ -65,7 +65,9 @@ class InboxPages:
         return await _inbox_page(ctx, request, cursor=cursor or None, done=done)
 
     @post("/inbox/{notification_id:uuid}/read", status_code=303)
-    async def read(self, ctx: Ctx, request: AnyRequest, notification_id: UUID) -> Redirect:
+    async def read(
+        self, ctx: Ctx, request: AnyRequest, notification_id: FromPath[UUID]
+    ) -> Redirect:
         await notifications.read(ctx.pool, ctx.clock.now(), principal_of(request), notification_id)
         return see_other(f"/app/inbox?done=read#n-{notification_id}")
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 
 from portal.accounts import schemas as account_schemas
@@ -80,7 +80,9 @@ class AdminPages:
         return see_other("/console/users?done=created")
 
     @post("/users/{user_id:uuid}/roles", status_code=303, guards=[ADMIN_ONLY])
-    async def set_roles(self, ctx: Ctx, request: AnyRequest, user_id: UUID) -> Redirect | Template:
+    async def set_roles(
+        self, ctx: Ctx, request: AnyRequest, user_id: FromPath[UUID]
+    ) -> Redirect | Template:
         form = await read_form(request)
         roles = [r for r in form.getall("roles", []) if isinstance(r, str)]
         try:
@@ -110,7 +112,9 @@ class AdminPages:
         return await _dead_page(ctx, request, cursor)
 
     @post("/dead-letters/{delivery_id:int}/retry", status_code=303, guards=[ADMIN_ONLY])
-    async def retry(self, ctx: Ctx, request: AnyRequest, delivery_id: int) -> Redirect | Template:
+    async def retry(
+        self, ctx: Ctx, request: AnyRequest, delivery_id: FromPath[int]
+    ) -> Redirect | Template:
         try:
             await notifications.retry(ctx.pool, ctx.clock.now(), principal_of(request), delivery_id)
         except REFUSALS as exc:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 
 from domain.accounts import Role
@@ -65,11 +65,15 @@ class ConfigPages:
         return render(request, "programs.html", programs=listed.items)
 
     @get("/programs/{code:str}")
-    async def program_versions(self, ctx: Ctx, request: AnyRequest, code: str) -> Template:
+    async def program_versions(
+        self, ctx: Ctx, request: AnyRequest, code: FromPath[str]
+    ) -> Template:
         return await _program_page(ctx, request, code)
 
     @post("/programs/{code:str}/versions", status_code=303, guards=[ADMIN_ONLY])
-    async def add_version(self, ctx: Ctx, request: AnyRequest, code: str) -> Redirect | Template:
+    async def add_version(
+        self, ctx: Ctx, request: AnyRequest, code: FromPath[str]
+    ) -> Redirect | Template:
         form = await read_form(request)
         try:
             data = msgspec.convert(
@@ -136,7 +140,9 @@ class ConfigPages:
         return see_other("/console/calls?done=1")
 
     @get("/calls/{program:str}/{year:int}/ranking")
-    async def ranking(self, ctx: Ctx, request: AnyRequest, program: str, year: int) -> Template:
+    async def ranking(
+        self, ctx: Ctx, request: AnyRequest, program: FromPath[str], year: FromPath[int]
+    ) -> Template:
         return await _ranking_page(ctx, request, program, year)
 
     @post(
@@ -145,7 +151,7 @@ class ConfigPages:
         guards=[has_role(Role.APPROVER)],
     )
     async def select(
-        self, ctx: Ctx, request: AnyRequest, program: str, year: int
+        self, ctx: Ctx, request: AnyRequest, program: FromPath[str], year: FromPath[int]
     ) -> Redirect | Template:
         form = await read_form(request)
         try:
@@ -248,7 +254,7 @@ class ConfigPages:
         return see_other(f"/console/calendar?year={day.year}&done=1")
 
     @post("/calendar/{day:date}/delete", status_code=303, guards=[ADMIN_ONLY])
-    async def delete_day(self, ctx: Ctx, request: AnyRequest, day: dt.date) -> Redirect:
+    async def delete_day(self, ctx: Ctx, request: AnyRequest, day: FromPath[dt.date]) -> Redirect:
         await calendar.delete_day(ctx.pool, ctx.clock.now(), principal_of(request), day)
         return see_other(f"/console/calendar?year={day.year}&done=1")
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 
 from domain.accounts import Role
@@ -54,7 +54,7 @@ class MoneyPages:
 
     @post("/budgets/{program:str}/{year:int}", status_code=303, guards=[ADMIN_ONLY])
     async def set_budget(
-        self, ctx: Ctx, request: AnyRequest, program: str, year: int
+        self, ctx: Ctx, request: AnyRequest, program: FromPath[str], year: FromPath[int]
     ) -> Redirect | Template:
         form = await read_form(request)
         try:

@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from litestar import get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Stream, Template
 
 from domain.accounts import Role
@@ -136,7 +136,11 @@ class WorkPages:
 
     @get("/applications/{application_id:uuid}", name="console:application")
     async def application(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID, done: str | None = None
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        application_id: FromPath[UUID],
+        done: FromQuery[str | None] = None,
     ) -> Template:
         context = await _detail(ctx, request, application_id)
         shown = done if done in DONE_MESSAGES else None
@@ -148,7 +152,7 @@ class WorkPages:
         guards=[has_role(Role.REVIEWER, Role.APPROVER)],
     )
     async def decide(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Redirect | Template:
         form = await read_form(request)
         action = text(form, "action")
@@ -173,7 +177,7 @@ class WorkPages:
         guards=[has_role(Role.REVIEWER)],
     )
     async def score(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Redirect | Template:
         form = await read_form(request)
         try:
@@ -198,7 +202,7 @@ class WorkPages:
         guards=[has_role(Role.FINANCE)],
     )
     async def disburse(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Redirect | Template:
         form = await read_form(request)
         try:
@@ -230,7 +234,7 @@ class WorkPages:
         guards=[has_role(Role.FINANCE, Role.ADMIN)],
     )
     async def follow_up(
-        self, ctx: Ctx, request: AnyRequest, application_id: UUID
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Redirect | Template:
         form = await read_form(request)
         try:
@@ -252,7 +256,7 @@ class WorkPages:
         return see_other(f"/console/applications/{application_id}?done=follow_up")
 
     @get("/documents/{document_id:uuid}")
-    async def document(self, ctx: Ctx, request: AnyRequest, document_id: UUID) -> Stream:
+    async def document(self, ctx: Ctx, request: AnyRequest, document_id: FromPath[UUID]) -> Stream:
         """The document's bytes, through the documents service (staff may read any)."""
         found = await documents.download(
             ctx.pool, storage_for(ctx.settings), principal_of(request), document_id

@@ -43,18 +43,25 @@ async def claim_deadline_reminders(ctx: dict[str, Any]) -> int:
                 at=now,
                 topic="reminder.claim_deadline",
                 payload={
-                    "application_id": str(r["id"]),
-                    "org_id": str(r["org_id"]),
-                    "type": r["type"],
-                    "program_code": r["program_code"],
-                    "reference": r["reference"],
-                    "title": r["title"],
+                    **_about(r),
                     "days_left": days_left,
                     "last_day": r["last_day"].isoformat(),
                 },
             )
             sent += 1
     return sent
+
+
+def _about(r: Any) -> dict[str, Any]:
+    """What every reminder says about its application."""
+    return {
+        "application_id": str(r["id"]),
+        "org_id": str(r["org_id"]),
+        "type": r["type"],
+        "program_code": r["program_code"],
+        "reference": r["reference"],
+        "title": r["title"],
+    }
 
 
 def _sla_kind(status: str, entered: Any) -> str:
@@ -82,12 +89,7 @@ async def review_sla_reminders(ctx: dict[str, Any]) -> int:
                 at=now,
                 topic="reminder.review_sla",
                 payload={
-                    "application_id": str(r["id"]),
-                    "org_id": str(r["org_id"]),
-                    "type": r["type"],
-                    "program_code": r["program_code"],
-                    "reference": r["reference"],
-                    "title": r["title"],
+                    **_about(r),
                     "status": r["status"],
                     "role": "reviewer" if r["status"] == "submitted" else "approver",
                     "waiting_days": waited,

@@ -47,6 +47,21 @@ def content_disposition(filename: str) -> str:
     )
 
 
+def file_response(found: services.Download) -> Stream:
+    """A document's bytes as the API and the pages send them: an attachment, never sniffed."""
+    # A header, not media_type: the route's media_type would win over the Stream's.
+    return Stream(
+        found.chunks,
+        headers={
+            "Content-Type": found.meta.content_type,
+            "Content-Disposition": content_disposition(found.meta.filename),
+            "Content-Length": str(found.meta.size_bytes),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 class DocumentController(Controller):
     path = "/api/v1/documents"
     tags = ["documents"]
@@ -93,17 +108,7 @@ class DocumentController(Controller):
         found = await services.download(
             ctx.pool, storage_for(ctx.settings), principal_of(request), document_id
         )
-        # A header, not media_type: the route's media_type would win over the Stream's.
-        return Stream(
-            found.chunks,
-            headers={
-                "Content-Type": found.meta.content_type,
-                "Content-Disposition": content_disposition(found.meta.filename),
-                "Content-Length": str(found.meta.size_bytes),
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return file_response(found)
 
     @get(
         "/{document_id:uuid}/meta",

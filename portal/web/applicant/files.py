@@ -21,7 +21,7 @@ from portal.applications import services as applications
 from portal.auth.guards import principal_of
 from portal.context import Ctx
 from portal.documents import services as documents
-from portal.documents.controllers import content_disposition
+from portal.documents.controllers import file_response
 from portal.documents.storage import storage_for
 from portal.errors import ProblemError
 from portal.i18n import language_of
@@ -132,13 +132,4 @@ class FilePages:
         found = await documents.download(
             ctx.pool, storage_for(ctx.settings), principal_of(request), document_id
         )
-        return Stream(
-            found.chunks,
-            headers={
-                "Content-Type": found.meta.content_type,
-                "Content-Disposition": content_disposition(found.meta.filename),
-                "Content-Length": str(found.meta.size_bytes),
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return file_response(found)

@@ -22,7 +22,7 @@ from portal.context import Ctx
 from portal.disbursements import services as disbursements
 from portal.disbursements.schemas import DisbursementIn
 from portal.documents import services as documents
-from portal.documents.controllers import content_disposition
+from portal.documents.controllers import file_response
 from portal.documents.storage import storage_for
 from portal.i18n import language_of
 from portal.ipo import schemas as ipo_schemas
@@ -261,16 +261,7 @@ class WorkPages:
         found = await documents.download(
             ctx.pool, storage_for(ctx.settings), principal_of(request), document_id
         )
-        return Stream(
-            found.chunks,
-            headers={
-                "Content-Type": found.meta.content_type,
-                "Content-Disposition": content_disposition(found.meta.filename),
-                "Content-Length": str(found.meta.size_bytes),
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return file_response(found)
 
 
 def _decision(form: FormMultiDict, action: str) -> app_schemas.DecisionIn:

@@ -29,7 +29,7 @@ from typing import Any
 
 import asyncpg
 
-from bench import explain, export, procs, seed, server, servers, wrk
+from bench import explain, export, procs, sealer, seed, server, servers, wrk
 from bench.fixtures import Fixtures, load
 
 RESULTS = Path(__file__).parent / "results"
@@ -228,30 +228,8 @@ def run_server(
     profile = Path(args.profile) / tag if args.profile else None
     try:
         if kind == "portal":
-            if "csv" in args.only:
-                out["csv"] = run_export(srv, fx)
-            # Once: the job runs on a worker process, whatever serves the API.
-            if "xlsx" in args.only and (asgi, workers) == (args.servers[0], args.workers[0]):
-                out["xlsx"] = run_xlsx(srv, fx, url, bs)
-            if "post" in args.only:
-                out["post"] = measure(
-                    "POST /applications", srv, fx.post, args, pg_root, profile=profile
-                )
-            if "post_idem" in args.only:
-                out["post_idem"] = measure(
-                    "POST + Idempotency-Key", srv, fx.post_idempotent, args, pg_root
-                )
-            if "get" in args.only:
-                out["get"] = measure(
-                    "GET /applications/{id}", srv, fx.get, args, pg_root, profile=profile
-                )
-            if "queue" in args.only:
-                out["queue"] = measure(
-                    "work queue (keyset)", srv, fx.queue, args, pg_root, profile=profile
-                )
-                out["queue_8"] = measure(
-                    "work queue, 8 connections", srv, fx.queue, args, pg_root, connections=8
-                )
+            with sealer.running(url):
+                _measure_portal(out, srv, asgi, workers, args, bs, url, fx, pg_root, profile)
         else:
             if "post" in args.only:
                 out["post"] = measure(
@@ -265,6 +243,36 @@ def run_server(
         srv.stop()
         asyncio.run(_reset(url, meta))
     return out
+
+
+def _measure_portal(
+    out: dict[str, Any],
+    srv: server.Server,
+    asgi: str,
+    workers: int,
+    args: argparse.Namespace,
+    bs: servers.BenchServers,
+    url: str,
+    fx: Fixtures,
+    pg_root: int,
+    profile: Path | None,
+) -> None:
+    if "csv" in args.only:
+        out["csv"] = run_export(srv, fx)
+    # Once: the job runs on a worker process, whatever serves the API.
+    if "xlsx" in args.only and (asgi, workers) == (args.servers[0], args.workers[0]):
+        out["xlsx"] = run_xlsx(srv, fx, url, bs)
+    if "post" in args.only:
+        out["post"] = measure("POST /applications", srv, fx.post, args, pg_root, profile=profile)
+    if "post_idem" in args.only:
+        out["post_idem"] = measure("POST + Idempotency-Key", srv, fx.post_idempotent, args, pg_root)
+    if "get" in args.only:
+        out["get"] = measure("GET /applications/{id}", srv, fx.get, args, pg_root, profile=profile)
+    if "queue" in args.only:
+        out["queue"] = measure("work queue (keyset)", srv, fx.queue, args, pg_root, profile=profile)
+        out["queue_8"] = measure(
+            "work queue, 8 connections", srv, fx.queue, args, pg_root, connections=8
+        )
 
 
 def run_export(srv: server.Server, fx: Fixtures) -> dict[str, Any]:

@@ -110,8 +110,11 @@ async def hot_queries(conn: asyncpg.Connection, meta: Seeded) -> list[tuple[str,
             Q.org_applications_after,
             [org_row["org_id"], org_row["created_at"], org_row["id"], 51],
         ),
-        ("post: org_by_id", Q.org_by_id, [sample["org_id"]]),
-        ("post: programs_on", Q.programs_on, [now.date(), "event-support"]),
+        (
+            "post: drafting_context",
+            Q.drafting_context,
+            [sample["org_id"], "event-support", now.date()],
+        ),
         ("post: audit head", "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", []),
         ("export: export_applications_csv (COPY)", Q.export_applications_csv, []),
     ]

@@ -1,9 +1,10 @@
 """Seed the bench database with N applications across programs and organizations, fast.
 
 Organizations, users and tokens (a few thousand rows) come from Python; applications, their lines
-and their audit events are generated inside PostgreSQL (`INSERT … SELECT … generate_series` and
-one PL/pgSQL loop for the hash chain), with the plain indexes dropped during the load and built
-afterwards. A seeded database records what it holds in `bench_meta` and is reused as it is.
+and their audit events are generated inside PostgreSQL (`INSERT … SELECT … generate_series`, and
+`audit_seal` for the hash chain, as the workers seal it), with the plain indexes dropped during
+the load and built afterwards. A seeded database records what it holds in `bench_meta` and is
+reused as it is.
 
 Rows the benchmark itself writes (POSTs of the portal and the floor) are removed by `reset()`,
 so every run starts from the same N rows. Audit events are append-only and stay.
@@ -144,33 +145,15 @@ FROM applications a CROSS JOIN generate_series(0, 2) i
 WHERE a.type IN ('event_filing', 'event_claim', 'scenario_project')
 """
 
-# One 'application.created' event per application, chained exactly as audit_append does.
+# One 'application.created' event per application, written as audit_append writes it, then
+# sealed into the chain by audit_seal, as the workers seal.
 _AUDIT = """
-DO $$
-DECLARE
-    r      record;
-    v_seq  bigint;
-    v_prev bytea;
-    v_hash bytea;
-    v_data jsonb;
-BEGIN
-    SELECT seq, hash INTO v_seq, v_prev FROM audit_events ORDER BY seq DESC LIMIT 1;
-    v_seq := coalesce(v_seq, 0);
-    v_prev := coalesce(v_prev, decode(repeat('00', 32), 'hex'));
-    FOR r IN SELECT id, type, created_at, created_by FROM applications ORDER BY created_at, id LOOP
-        v_seq := v_seq + 1;
-        v_data := jsonb_build_object('to_status', 'draft', 'actor_name', '张三', 'type', r.type);
-        v_hash := audit_hash(v_seq, r.created_at, 'user:' || r.created_by, 'application.created',
-                             'application', r.id::text, v_data, v_prev);
-        INSERT INTO audit_events
-            (seq, at, actor, action, entity_type, entity_id, data, prev_hash, hash)
-        VALUES (v_seq, r.created_at, 'user:' || r.created_by, 'application.created', 'application',
-                r.id::text, v_data, v_prev, v_hash);
-        v_prev := v_hash;
-    END LOOP;
-END
-$$;
+INSERT INTO audit_events (at, actor, action, entity_type, entity_id, data)
+SELECT created_at, 'user:' || created_by, 'application.created', 'application', id::text,
+       jsonb_build_object('to_status', 'draft', 'actor_name', '张三', 'type', type)
+FROM applications ORDER BY created_at, id
 """
+_AUDIT_SEAL = "SELECT audit_seal(2147483647)"
 
 _PLAIN_INDEXES = """
 SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
@@ -278,6 +261,7 @@ async def seed(conn: asyncpg.Connection, rows: int, orgs: int, log=print) -> See
     log(f"  {len(indexes)} indexes rebuilt in {time.monotonic() - t:.1f}s")
     t = time.monotonic()
     await conn.execute(_AUDIT)
+    await conn.execute(_AUDIT_SEAL)
     log(f"  audit chain: {rows:,} events in {time.monotonic() - t:.1f}s")
     await conn.execute("RESET session_replication_role")
     await conn.execute(

@@ -191,7 +191,8 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
         if servers:
             servers.stop()
     if result.ok:
-        print(f"audit chain intact: {result.rows} events")
+        later = f" ({result.unsealed} written since, checked next time)" if result.unsealed else ""
+        print(f"audit chain intact: {result.rows} events{later}")
         return 0
     print(f"audit chain broken at seq {result.first_bad_seq}: {result.reason}", file=sys.stderr)
     return 2

@@ -2,16 +2,11 @@ CREATE FUNCTION public.audit_append(p_at timestamp with time zone, p_actor text,
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    v_seq  bigint;
-    v_prev bytea;
+    v_seq bigint;
 BEGIN
-    PERFORM pg_advisory_xact_lock(7340000002);
-    SELECT seq, hash INTO v_seq, v_prev FROM audit_events ORDER BY seq DESC LIMIT 1;
-    v_seq := coalesce(v_seq, 0) + 1;
-    v_prev := coalesce(v_prev, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-    INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, data, prev_hash, hash)
-    VALUES (v_seq, p_at, p_actor, p_action, p_entity_type, p_entity_id, p_data, v_prev,
-            audit_hash(v_seq, p_at, p_actor, p_action, p_entity_type, p_entity_id, p_data, v_prev));
+    INSERT INTO audit_events (at, actor, action, entity_type, entity_id, data)
+    VALUES (p_at, p_actor, p_action, p_entity_type, p_entity_id, p_data)
+    RETURNING seq INTO v_seq;
     RETURN v_seq;
 END
 $$;
@@ -20,18 +15,70 @@ CREATE FUNCTION public.audit_events_refuse_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.chain_no IS NULL AND NEW.chain_no IS NOT NULL
+       AND (NEW.seq, NEW.at, NEW.actor, NEW.action, NEW.entity_type, NEW.entity_id, NEW.data)
+           IS NOT DISTINCT FROM
+           (OLD.seq, OLD.at, OLD.actor, OLD.action, OLD.entity_type, OLD.entity_id, OLD.data) THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'insufficient_privilege';
 END
 $$;
 
 CREATE FUNCTION public.audit_hash(p_seq bigint, p_at timestamp with time zone, p_actor text, p_action text, p_entity_type text, p_entity_id text, p_data jsonb, p_prev_hash bytea) RETURNS bytea
-    LANGUAGE sql IMMUTABLE STRICT
+    LANGUAGE plpgsql IMMUTABLE STRICT
     AS $$
-    SELECT sha256(convert_to(jsonb_build_array(
+BEGIN
+    RETURN sha256(convert_to(jsonb_build_array(
         p_seq,
         to_char(p_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
         p_actor, p_action, p_entity_type, p_entity_id, p_data,
-        encode(p_prev_hash, 'hex'))::text, 'UTF8'))
+        encode(p_prev_hash, 'hex'))::text, 'UTF8'));
+END
+$$;
+
+CREATE FUNCTION public.audit_seal(p_limit integer) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_no   bigint;
+    v_prev bytea;
+    v_hash bytea;
+    v_n    integer := 0;
+    r      record;
+BEGIN
+    PERFORM pg_advisory_xact_lock(7340000002);
+    SELECT chain_no, hash INTO v_no, v_prev FROM audit_events
+    WHERE chain_no IS NOT NULL ORDER BY chain_no DESC LIMIT 1;
+    v_no := coalesce(v_no, 0);
+    v_prev := coalesce(v_prev, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
+    FOR r IN
+        SELECT seq, at, actor, action, entity_type, entity_id, data FROM audit_events
+        WHERE chain_no IS NULL ORDER BY seq LIMIT p_limit
+    LOOP
+        v_no := v_no + 1;
+        v_hash := audit_hash(v_no, r.at, r.actor, r.action, r.entity_type, r.entity_id, r.data, v_prev);
+        UPDATE audit_events SET chain_no = v_no, prev_hash = v_prev, hash = v_hash
+        WHERE seq = r.seq;
+        v_prev := v_hash;
+        v_n := v_n + 1;
+    END LOOP;
+    RETURN v_n;
+END
+$$;
+
+CREATE FUNCTION public.program_version_on(p_code text, p_day date) RETURNS integer
+    LANGUAGE plpgsql STABLE STRICT
+    AS $$
+BEGIN
+    RETURN (
+        SELECT v.version FROM program_versions v
+        WHERE v.program_code = p_code
+        ORDER BY (v.effective_from <= p_day) DESC,
+                 CASE WHEN v.effective_from <= p_day THEN v.version ELSE -v.version END DESC
+        LIMIT 1
+    );
+END
 $$;
 
 CREATE TABLE public.api_tokens (
@@ -98,12 +145,24 @@ CREATE TABLE public.audit_events (
     entity_type text NOT NULL,
     entity_id text NOT NULL,
     data jsonb DEFAULT '{}'::jsonb NOT NULL,
-    prev_hash bytea NOT NULL,
-    hash bytea NOT NULL,
+    prev_hash bytea,
+    hash bytea,
+    chain_no bigint,
+    CONSTRAINT audit_events_chain_no_check CHECK ((chain_no > 0)),
     CONSTRAINT audit_events_hash_check CHECK ((length(hash) = 32)),
     CONSTRAINT audit_events_prev_hash_check CHECK ((length(prev_hash) = 32)),
+    CONSTRAINT audit_events_sealed_whole CHECK ((((chain_no IS NULL) = (hash IS NULL)) AND ((chain_no IS NULL) = (prev_hash IS NULL)))),
     CONSTRAINT audit_events_seq_check CHECK ((seq > 0))
 );
+
+CREATE SEQUENCE public.audit_events_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.audit_events_seq OWNED BY public.audit_events.seq;
 
 CREATE TABLE public.budgets (
     program_code text NOT NULL,
@@ -430,6 +489,8 @@ CREATE TABLE public.web_sessions (
     CONSTRAINT web_sessions_id_hash_check CHECK ((length(id_hash) = 32))
 );
 
+ALTER TABLE ONLY public.audit_events ALTER COLUMN seq SET DEFAULT nextval('public.audit_events_seq'::regclass);
+
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (token_hash);
 
@@ -441,6 +502,9 @@ ALTER TABLE ONLY public.applications
 
 ALTER TABLE ONLY public.applications
     ADD CONSTRAINT applications_reference_key UNIQUE (reference);
+
+ALTER TABLE ONLY public.audit_events
+    ADD CONSTRAINT audit_events_chain_no_key UNIQUE (chain_no);
 
 ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_hash_key UNIQUE (hash);
@@ -560,6 +624,8 @@ CREATE INDEX applications_queue_idx ON public.applications USING btree (status, 
 CREATE INDEX applications_status_created_idx ON public.applications USING btree (status, created_at, id);
 
 CREATE INDEX audit_events_entity_idx ON public.audit_events USING btree (entity_type, entity_id, seq);
+
+CREATE INDEX audit_events_unsealed_idx ON public.audit_events USING btree (seq) WHERE (chain_no IS NULL);
 
 CREATE INDEX deliveries_dead_idx ON public.deliveries USING btree (id DESC) WHERE (status = 'dead'::text);
 

@@ -19,6 +19,7 @@ from domain.clock import BUSINESS_TZ, Clock, SystemClock
 from sql.pool import _init_connection
 from sql.settings import Settings, load_settings
 from workers import context as c
+from workers.audit import seal_forever
 from workers.channels.email import SmtpConfig, SmtpPool
 from workers.channels.sms import gateway
 from workers.deliver import deliver
@@ -85,6 +86,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         ctx["background"] = [
             asyncio.create_task(listen(settings.database_url, wakeups)),
             *(asyncio.create_task(w.run()) for w in wakeups.values()),
+            asyncio.create_task(seal_forever(ctx)),
         ]
 
 

@@ -27,6 +27,7 @@ from portal.applications.views import (
 )
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
+from portal.programs.services import unknown_program
 from sql import audit
 from sql.applications import ActorRef, lock, record_transition
 from sql.pool import transaction
@@ -102,11 +103,27 @@ def _claim_exists() -> RuleViolation:
     )
 
 
+async def _drafting(
+    conn: asyncpg.Connection,
+    handler: TypeHandler,
+    org_id: UUID,
+    data: msgspec.Struct,
+    today: dt.date,
+) -> tuple[asyncpg.Record, Draft]:
+    """The organization and the program version in effect (one read), then the handler's draft."""
+    org = await conn.fetchrow(Q.drafting_context, org_id, handler.program_code, today)
+    if org["program_version"] is None:
+        raise unknown_program(handler.program_code)
+    draft = await handler.draft(conn, org, org["program_version"], data)
+    await _check_documents(conn, org_id, draft)
+    return org, draft
+
+
 async def _insert_draft(
     conn: asyncpg.Connection,
     now: dt.datetime,
     today: dt.date,
-    org: asyncpg.Record,
+    org_id: UUID,
     author: Principal,
     data: msgspec.Struct,
     *,
@@ -114,13 +131,12 @@ async def _insert_draft(
 ) -> tuple[asyncpg.Record, Draft]:
     """Check and write a new draft; returns its row (as `application_by_id` has it) and draft.
 
-    The handler and the documents are read first (`TypeHandler.draft` only reads); then one
-    statement writes the application, its lines, the outbox row and the audit event. In the
-    caller's transaction if there is one; on its own it is a transaction by itself.
+    The context, the handler's reads and the documents come first (`TypeHandler.draft` only
+    reads); then one statement writes the application, its lines, the outbox row and the audit
+    event. In the caller's transaction if there is one; on its own it is a transaction by itself.
     """
     handler = HANDLERS[str(type(data).__struct_config__.tag)]
-    draft = await handler.draft(conn, org, data, today)
-    await _check_documents(conn, org["id"], draft)
+    org, draft = await _drafting(conn, handler, org_id, data, today)
     app_id = uuid4()
     topic = "application.proposed" if proposed else "application.created"
     try:
@@ -162,14 +178,14 @@ async def insert_draft(
     conn: asyncpg.Connection,
     now: dt.datetime,
     today: dt.date,
-    org: asyncpg.Record,
+    org_id: UUID,
     author: Principal,
     data: msgspec.Struct,
     *,
     proposed: bool = False,
 ) -> UUID:
     """Write a new draft with its lines, audit event and outbox row; the caller's transaction."""
-    row, _ = await _insert_draft(conn, now, today, org, author, data, proposed=proposed)
+    row, _ = await _insert_draft(conn, now, today, org_id, author, data, proposed=proposed)
     app_id: UUID = row["id"]
     return app_id
 
@@ -185,8 +201,8 @@ async def create(
     async with pool.acquire() as conn:
         # No explicit transaction: the reads need none, and the write is one statement (see
         # `_insert_draft`), so the audit chain's lock is never held while we wait for a reply.
-        org = await conn.fetchrow(Q.org_by_id, principal.org_id)
-        row, draft = await _insert_draft(conn, now, today, org, principal, data)
+        assert principal.org_id is not None  # the route's guard: org members only
+        row, draft = await _insert_draft(conn, now, today, principal.org_id, principal, data)
         if is_staff(principal):  # staff see flags, which need the database
             return await application_out(conn, row["id"], principal, language)
     # What application_out would read back: the row as stored, the lines as written, and the
@@ -252,8 +268,7 @@ async def patch(
             raise RuleViolation(
                 "invalid_input", str(exc), field=_path(exc), message_zh=f"格式不正确:{exc}"
             ) from None
-        org = await conn.fetchrow(Q.org_by_id, principal.org_id)
-        draft = await handler.draft(conn, org, payload, today)
+        org, draft = await _drafting(conn, handler, row["org_id"], payload, today)
         if row["filing_id"] is not None and draft.filing_id != row["filing_id"]:
             raise RuleViolation(
                 "invalid_input",
@@ -261,7 +276,6 @@ async def patch(
                 field="filing_id",
                 message_zh="兑现申报对应的备案不能修改。",
             )
-        await _check_documents(conn, principal.org_id, draft)  # type: ignore[arg-type]
         await conn.execute(
             Q.update_draft,
             application_id,

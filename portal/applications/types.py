@@ -109,8 +109,9 @@ class TypeHandler:
 
     # --- rules -------------------------------------------------------------------------
     async def draft(
-        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: msgspec.Struct, today: dt.date
+        self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: msgspec.Struct
     ) -> Draft:
+        """The payload as stored, under `version` of the program (the one in effect today)."""
         raise NotImplementedError
 
     async def check_submit(

@@ -16,7 +16,6 @@ from domain.programs import Award, EventSupportParams, event_support_award
 from portal.applications.program_params import version_params
 from portal.applications.types import Draft, Flag, StoredLine, TypeHandler
 from portal.event_support.schemas import EventClaim, EventFiling
-from portal.programs.services import program_on
 from sql.queries import Q
 
 PROGRAM = "event-support"
@@ -50,11 +49,10 @@ class EventFilingHandler(TypeHandler):
     line_kind = "budget"
 
     async def draft(
-        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: msgspec.Struct, today: dt.date
+        self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: msgspec.Struct
     ) -> Draft:
-        program = await program_on(conn, PROGRAM, today)
         data, lines = self.split(payload)
-        return Draft(self.title(payload), data, lines, program["version"])
+        return Draft(self.title(payload), data, lines, version)
 
     def _facts(self, payload: EventFiling, lines: list[StoredLine]) -> rules.Filing:
         return rules.Filing(
@@ -117,7 +115,7 @@ class EventClaimHandler(TypeHandler):
         return ""  # set from the filing's title when drafted
 
     async def draft(
-        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: Any, today: dt.date
+        self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: Any
     ) -> Draft:
         if payload.filing_id is None:
             raise rules.required("filing_id")

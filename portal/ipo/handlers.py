@@ -17,7 +17,6 @@ from domain.uscc import Uscc
 from portal.applications.program_params import version_params
 from portal.applications.types import Draft, Flag, StoredLine, TypeHandler
 from portal.ipo.schemas import IpoDomesticClaim, IpoOverseasClaim
-from portal.programs.services import program_on
 from sql.queries import Q
 
 
@@ -47,17 +46,16 @@ class IpoDomesticHandler(TypeHandler):
         return ""  # stages of one listing are meant to be claimed apart; the stage rules guard them
 
     async def draft(
-        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: Any, today: dt.date
+        self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: Any
     ) -> Draft:
-        program = await program_on(conn, self.program_code, today)
         data, lines = self.split(payload)
         return Draft(
             self.title(payload),
             data,
             lines,
-            program["version"],
+            version,
             amount_requested=await self._estimate(
-                conn, {"org_id": org["id"], "id": None}, program["version"], payload.stages
+                conn, {"org_id": org["id"], "id": None}, version, payload.stages
             ),
         )
 
@@ -132,16 +130,15 @@ class IpoOverseasHandler(TypeHandler):
         return ""  # one per firm is a rule of its own
 
     async def draft(
-        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: Any, today: dt.date
+        self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: Any
     ) -> Draft:
-        program = await program_on(conn, self.program_code, today)
         data, lines = self.split(payload)
-        params, _ = await version_params(conn, self.program_code, program["version"])
+        params, _ = await version_params(conn, self.program_code, version)
         return Draft(
             self.title(payload),
             data,
             lines,
-            program["version"],
+            version,
             amount_requested=Money(params.amount_fen),
         )
 

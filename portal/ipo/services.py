@@ -52,7 +52,7 @@ async def propose(
             stock_code=data.stock_code,
             disclosure=data.disclosure,
         )
-        app_id = await insert_draft(conn, now, today, org, principal, claim, proposed=True)
+        app_id = await insert_draft(conn, now, today, org["id"], principal, claim, proposed=True)
     return await application_out(pool, app_id, principal, language)
 
 

@@ -14,7 +14,6 @@ from domain.money import Money, parse_money
 from domain.programs import Award, scenario_project_award
 from portal.applications.program_params import version_params
 from portal.applications.types import Draft, StoredLine, TypeHandler
-from portal.programs.services import program_on
 from portal.scenario.schemas import ScenarioProject
 from sql.queries import Q
 
@@ -28,19 +27,16 @@ class ScenarioProjectHandler(TypeHandler):
     money_fields = frozenset({"total_investment"})
 
     async def draft(
-        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: Any, today: dt.date
+        self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: Any
     ) -> Draft:
-        program = await program_on(conn, self.program_code, today)
         data, lines = self.split(payload)
         requested = None
         if payload.total_investment is not None:
-            params, _ = await version_params(conn, self.program_code, program["version"])
+            params, _ = await version_params(conn, self.program_code, version)
             requested = scenario_project_award(
                 params, parse_money(payload.total_investment, "total_investment")
             ).amount
-        return Draft(
-            self.title(payload), data, lines, program["version"], amount_requested=requested
-        )
+        return Draft(self.title(payload), data, lines, version, amount_requested=requested)
 
     def _shape(self, payload: Any, lines: list[StoredLine]) -> list[RuleViolation]:
         errors = [

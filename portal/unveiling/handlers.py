@@ -14,7 +14,6 @@ from domain.fingerprint import normalize
 from domain.programs import Award, unveiling_award
 from portal.applications.program_params import version_params
 from portal.applications.types import Draft, StoredLine, TypeHandler
-from portal.programs.services import program_on
 from portal.unveiling.schemas import UnveilingAward
 from sql.queries import Q
 
@@ -37,16 +36,15 @@ class UnveilingAwardHandler(TypeHandler):
         return str(getattr(payload, "task_name", None) or "")
 
     async def draft(
-        self, conn: asyncpg.Connection, org: asyncpg.Record, payload: Any, today: dt.date
+        self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: Any
     ) -> Draft:
-        program = await program_on(conn, self.program_code, today)
-        params, _ = await version_params(conn, self.program_code, program["version"])
+        params, _ = await version_params(conn, self.program_code, version)
         data, lines = self.split(payload)
         return Draft(
             self.title(payload),
             data,
             lines,
-            program["version"],
+            version,
             amount_requested=unveiling_award(params).amount,
         )
 

@@ -421,6 +421,7 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "verify_now": ("立即校验", "Check now"),
     "chain_intact": ("审计链完整", "Audit chain intact"),
     "chain_broken_at": ("审计链断裂于序号", "Audit chain broken at seq"),
+    "events_unsealed": ("条刚写入、尚待下次校验", "just written, checked next time"),
     "events": ("条事件", "events"),
     "verify_same_as_cli": (
         "与命令 portal audit verify 的校验相同。",

@@ -5,6 +5,13 @@ SELECT $1, l.line_no, l.kind, l.category, l.description, l.amount_fen, l.invoice
 FROM jsonb_to_recordset($2::jsonb) AS l (line_no integer, kind text, category text, description text,
                                          amount_fen bigint, invoice_numbers text[], document_ids uuid[]);
 
+-- name: drafting_context
+-- What a new or edited draft is checked against, in one round trip: the organization (as
+-- org_by_id has it) and the version of program $2 in effect on $3.
+SELECT o.id, o.name, o.uscc, o.district_code, o.contact_name, o.contact_phone,
+       program_version_on($2, $3) AS program_version
+FROM organizations o WHERE o.id = $1;
+
 -- name: create_application
 -- A new draft with its lines ($14, as insert_lines takes them), its outbox row and its audit event,
 -- in one statement. Run on its own it is its own transaction, so the audit chain's lock (taken in

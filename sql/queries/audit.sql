@@ -1,27 +1,31 @@
 -- name: audit_append
 SELECT audit_append($1, $2, $3, $4, $5, $6);
 
+-- name: audit_seal
+SELECT audit_seal($1);
+
 -- name: audit_first_broken
--- The first row whose stored hash differs from its recomputed one, whose prev_hash is not the
--- previous row's hash, or whose seq skips (a deleted row).
-SELECT seq, reason FROM (
-    SELECT seq,
+-- The first sealed row (in chain order) whose stored hash differs from its recomputed one, whose
+-- prev_hash is not the previous row's hash, or whose chain_no skips (a deleted row).
+SELECT seq, chain_no, reason FROM (
+    SELECT seq, chain_no,
            CASE
-               WHEN seq <> row_number() OVER w THEN 'missing rows before this one'
+               WHEN chain_no <> row_number() OVER w THEN 'missing rows before this one'
                WHEN prev_hash <> coalesce(lag(hash) OVER w, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
                    THEN 'prev_hash does not match the previous row'
-               WHEN hash <> audit_hash(seq, at, actor, action, entity_type, entity_id, data, prev_hash)
+               WHEN hash <> audit_hash(chain_no, at, actor, action, entity_type, entity_id, data, prev_hash)
                    THEN 'contents do not match the row''s hash'
            END AS reason
     FROM audit_events
-    WINDOW w AS (ORDER BY seq)
+    WHERE chain_no IS NOT NULL
+    WINDOW w AS (ORDER BY chain_no)
 ) checked
 WHERE reason IS NOT NULL
-ORDER BY seq
+ORDER BY chain_no
 LIMIT 1;
 
 -- name: audit_count
-SELECT count(*) AS n, coalesce(max(seq), 0) AS last_seq FROM audit_events;
+SELECT count(chain_no) AS sealed, count(*) - count(chain_no) AS unsealed FROM audit_events;
 
 -- name: audit_for_entity
 SELECT seq, at, actor, action, data FROM audit_events

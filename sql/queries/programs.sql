@@ -1,15 +1,9 @@
 -- name: programs_on
--- Each program with the version in effect on $1 (or, outside every window, its nearest one).
+-- Each program with the version in effect on $1 (see program_version_on).
 SELECT p.code, p.kind, p.article, p.title_zh, p.title_en,
        v.version, v.params, v.effective_from, v.effective_to
 FROM programs p
-CROSS JOIN LATERAL (
-    SELECT * FROM program_versions v
-    WHERE v.program_code = p.code
-    ORDER BY (v.effective_from <= $1::date) DESC,
-             CASE WHEN v.effective_from <= $1::date THEN v.version ELSE -v.version END DESC
-    LIMIT 1
-) v
+JOIN program_versions v ON v.program_code = p.code AND v.version = program_version_on(p.code, $1::date)
 WHERE p.code = coalesce($2, p.code)
 ORDER BY p.code;
 

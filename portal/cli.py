@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import asyncpg
 
@@ -33,6 +36,21 @@ def _env(settings: Settings) -> dict[str, str]:
     """The environment children inherit, so they use the servers this process resolved."""
     assert settings.database_url and settings.redis_url
     return {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
+
+
+@contextlib.contextmanager
+def _shared_metrics(env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The server's worker processes keep their Prometheus numbers in files in one private folder
+    (prometheus_client's multiprocess mode), so /metrics, whichever worker answers it, reports
+    the whole server. The folder lives as long as the server; one the operator set is kept."""
+    if env.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield env
+        return
+    folder = tempfile.mkdtemp(prefix="portal-metrics-")
+    try:
+        yield {**env, "PROMETHEUS_MULTIPROC_DIR": folder}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _serve_args(settings: Settings, workers: int) -> list[str]:
@@ -75,7 +93,8 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     settings, servers = _settings()
     try:
-        return subprocess.call(_serve_args(settings, args.workers), env=_env(settings))  # noqa: S603
+        with _shared_metrics(_env(settings)) as env:
+            return subprocess.call(_serve_args(settings, args.workers), env=env)  # noqa: S603
     finally:
         if servers:
             servers.stop()
@@ -109,13 +128,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Development: embedded servers, migrations, the portal and a worker, until Ctrl-C."""
     settings, servers = _settings()
     children: list[subprocess.Popen[bytes]] = []
+    stack = contextlib.ExitStack()
     try:
         assert settings.database_url
         applied = asyncio.run(migrate(settings.database_url))
         if applied:
             print(f"migrations applied: {', '.join(applied)}")
         env = _env(settings)
-        children.append(subprocess.Popen(_serve_args(settings, args.workers), env=env))  # noqa: S603
+        serve_env = stack.enter_context(_shared_metrics(env))
+        children.append(subprocess.Popen(_serve_args(settings, args.workers), env=serve_env))  # noqa: S603
         children.append(subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=env))
         url = f"http://{settings.host}:{settings.port}"
         print(
@@ -140,6 +161,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+        stack.close()
         if servers:
             servers.stop()
         print("portal: stopped.")

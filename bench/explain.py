@@ -115,7 +115,18 @@ async def hot_queries(conn: asyncpg.Connection, meta: Seeded) -> list[tuple[str,
             Q.drafting_context,
             [sample["org_id"], "event-support", now.date()],
         ),
-        ("post: audit head", "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", []),
+        (
+            "seal: chain head",
+            "SELECT chain_no, hash FROM audit_events WHERE chain_no IS NOT NULL"
+            " ORDER BY chain_no DESC LIMIT 1",
+            [],
+        ),
+        (
+            "seal: unsealed, in write order",
+            "SELECT seq, at, actor, action, entity_type, entity_id, data FROM audit_events"
+            " WHERE chain_no IS NULL ORDER BY seq LIMIT 5000",
+            [],
+        ),
         ("export: export_applications_csv (COPY)", Q.export_applications_csv, []),
     ]
 

@@ -200,7 +200,7 @@ async def create(
 ) -> s.ApplicationOut:
     async with pool.acquire() as conn:
         # No explicit transaction: the reads need none, and the write is one statement (see
-        # `_insert_draft`), so the audit chain's lock is never held while we wait for a reply.
+        # `_insert_draft`), a transaction by itself: no BEGIN or COMMIT round trips.
         assert principal.org_id is not None  # the route's guard: org members only
         row, draft = await _insert_draft(conn, now, today, principal.org_id, principal, data)
         if is_staff(principal):  # staff see flags, which need the database

@@ -14,9 +14,8 @@ FROM organizations o WHERE o.id = $1;
 
 -- name: create_application
 -- A new draft with its lines ($14, as insert_lines takes them), its outbox row and its audit event,
--- in one statement. Run on its own it is its own transaction, so the audit chain's lock (taken in
--- audit_append, held to commit) is held inside the server only, never across a round trip.
--- Returns the stored row as application_by_id does.
+-- in one statement; run on its own it is its own transaction. Returns the stored row as
+-- application_by_id does.
 WITH app AS (
     INSERT INTO applications (id, org_id, type, status, program_code, program_version, title, payload, filing_id,
                               amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)

@@ -16,6 +16,7 @@ from workers import context as c
 log = logging.getLogger("workers.audit")
 
 SEAL_EVERY_SECONDS = 1.0
+MAX_PAUSE_SECONDS = 30.0  # while the database is away: one warning per pause, not per second
 
 
 async def seal_audit(ctx: dict[str, Any]) -> int:
@@ -24,9 +25,12 @@ async def seal_audit(ctx: dict[str, Any]) -> int:
 
 
 async def seal_forever(ctx: dict[str, Any], every: float = SEAL_EVERY_SECONDS) -> None:
+    pause = every
     while True:
         try:
             await seal_audit(ctx)
+            pause = every
         except Exception as exc:  # the database away: events wait, committed, for the next try
-            log.warning("sealing the audit trail failed: %r", exc)
-        await asyncio.sleep(every)
+            pause = min(pause * 2, MAX_PAUSE_SECONDS)
+            log.warning("sealing the audit trail failed (%r); again in %.0f s", exc, pause)
+        await asyncio.sleep(pause)

@@ -76,8 +76,7 @@ class Money:
 
     def __str__(self) -> str:
         """Wire format: `"1234.56"`, always two decimals, no separators."""
-        sign, whole, frac = self._parts()
-        return f"{sign}{whole}.{frac:02d}"
+        return fen_text(self.fen)
 
     def grouped(self) -> str:
         """`"1,234,567.89"`: the form used in breakdown lines and rule texts."""
@@ -100,6 +99,12 @@ class Money:
 
 
 Money.ZERO = Money(0)
+
+
+def fen_text(fen: int) -> str:
+    """`str(Money(fen))` without building a Money: lists write thousands of amounts."""
+    whole, frac = divmod(abs(fen), _FEN_PER_YUAN)
+    return f"-{whole}.{frac:02d}" if fen < 0 else f"{whole}.{frac:02d}"
 
 
 def _invalid(field: str, en: str, zh: str) -> RuleViolation:

@@ -13,7 +13,7 @@ import msgspec
 from domain.accounts import STAFF_ROLES
 from domain.errors import RuleViolation
 from domain.lifecycle import Actor, Status, allowed_actions
-from domain.money import Money
+from domain.money import Money, fen_text
 from portal.applications import schemas as s
 from portal.applications.registry import HANDLERS
 from portal.applications.types import Flag, StoredLine, line_to_wire
@@ -33,7 +33,7 @@ def is_staff(principal: Principal) -> bool:
 
 
 def _money(fen: int | None) -> str | None:
-    return None if fen is None else str(Money(fen))
+    return None if fen is None else fen_text(fen)
 
 
 def award_out(award: dict[str, Any] | None, language: str) -> s.AwardOut | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import RuleViolation
-from domain.money import MAX_FEN, MAX_YUAN, Money, parse_money
+from domain.money import MAX_FEN, MAX_YUAN, Money, fen_text, parse_money
 
 fens = st.integers(min_value=0, max_value=MAX_FEN)
 
@@ -111,12 +113,19 @@ def test_str_parse_round_trip(fen: int) -> None:
     assert whole == str(fen // 100)
 
 
+@given(st.integers(min_value=-MAX_FEN, max_value=MAX_FEN))
+def test_fen_text_is_the_wire_format_of_money(fen: int) -> None:
+    # Against an independent exact formatter: decimal arithmetic, never float.
+    assert fen_text(fen) == str(Money(fen)) == format(Decimal(fen) / 100, ".2f")
+
+
 @pytest.mark.parametrize(
     ("fen", "wire"),
     [(0, "0.00"), (1, "0.01"), (10, "0.10"), (123456, "1234.56"), (-150, "-1.50")],
 )
 def test_wire_format(fen: int, wire: str) -> None:
     assert str(Money(fen)) == wire
+    assert fen_text(fen) == wire
 
 
 def test_constructors_and_arithmetic() -> None:

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 import asyncpg
 
 from sql import audit
-
-EVERY_SECONDS = 1.0  # as workers.audit.SEAL_EVERY_SECONDS
+from workers.audit import SEAL_EVERY_SECONDS
 
 
 async def _seal_until(url: str, stop: threading.Event) -> None:
@@ -23,7 +22,7 @@ async def _seal_until(url: str, stop: threading.Event) -> None:
     try:
         while not stop.is_set():
             await audit.seal(conn)
-            await asyncio.sleep(EVERY_SECONDS)
+            await asyncio.sleep(SEAL_EVERY_SECONDS)
         await audit.seal(conn)  # what the last second wrote
     finally:
         await conn.close()

@@ -22,6 +22,7 @@ import asyncpg
 
 from bench.servers import BenchServers, database
 from domain.uscc import ALPHABET, check_character
+from sql import audit
 
 STAFF_TOKEN = "bench-staff-reviewer-0000000000000000000000"  # noqa: S105 - a bench-only token
 # A well-formed argon2id string; the bench never logs in with a password.
@@ -153,7 +154,6 @@ SELECT created_at, 'user:' || created_by, 'application.created', 'application', 
        jsonb_build_object('to_status', 'draft', 'actor_name', '张三', 'type', type)
 FROM applications ORDER BY created_at, id
 """
-_AUDIT_SEAL = "SELECT audit_seal(2147483647)"
 
 _PLAIN_INDEXES = """
 SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
@@ -261,7 +261,7 @@ async def seed(conn: asyncpg.Connection, rows: int, orgs: int, log=print) -> See
     log(f"  {len(indexes)} indexes rebuilt in {time.monotonic() - t:.1f}s")
     t = time.monotonic()
     await conn.execute(_AUDIT)
-    await conn.execute(_AUDIT_SEAL)
+    await audit.seal(conn)
     log(f"  audit chain: {rows:,} events in {time.monotonic() - t:.1f}s")
     await conn.execute("RESET session_replication_role")
     await conn.execute(

@@ -7,7 +7,7 @@ SELECT audit_seal($1);
 -- name: audit_first_broken
 -- The first sealed row (in chain order) whose stored hash differs from its recomputed one, whose
 -- prev_hash is not the previous row's hash, or whose chain_no skips (a deleted row).
-SELECT seq, chain_no, reason FROM (
+SELECT seq, reason FROM (
     SELECT seq, chain_no,
            CASE
                WHEN chain_no <> row_number() OVER w THEN 'missing rows before this one'

@@ -29,7 +29,7 @@ from typing import Any
 
 import asyncpg
 
-from bench import explain, export, procs, sealer, seed, server, servers, wrk
+from bench import explain, export, notify_lock, procs, sealer, seed, server, servers, wrk
 from bench.fixtures import Fixtures, load
 
 RESULTS = Path(__file__).parent / "results"
@@ -55,7 +55,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeat", type=int, default=3, help="wrk runs per figure; the median is kept")
     p.add_argument(
         "--only",
-        default="post,post_idem,get,queue,csv,xlsx,explain,floor,notifications",
+        default="post,post_idem,get,queue,csv,xlsx,explain,floor,notifications,notify_lock",
         help="what to measure (comma-separated subset of the default)",
     )
     p.add_argument("--port", type=int, default=8471, help="where the servers listen")
@@ -490,6 +490,10 @@ def main(argv: list[str] | None = None) -> int:
                     )
         if "notifications" in args.only:
             report["notifications"] = run_notifications()
+        if "notify_lock" in args.only:
+            report["notify_lock"] = asyncio.run(notify_lock.measure(bs))
+            described = notify_lock.describe(report["notify_lock"])
+            log(f"\nNOTIFY in a commit (bench/notify_lock.py): {described}")
     finally:
         bs.stop()
     report["seconds"] = time.monotonic() - started

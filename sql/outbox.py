@@ -11,7 +11,20 @@ from typing import Any
 
 import asyncpg
 
+from sql.notification_topics import topic as notification_topic
 from sql.queries import Q
+
+
+def wakes_relay(topic: str) -> bool:
+    """Whether a row of this topic should wake the relay at its commit (NOTIFY), or wait for the
+    relay's tick (every 5 s).
+
+    PostgreSQL serializes every transaction that sends a NOTIFY on one cluster-wide lock, held
+    until its commit is flushed to disk, so notifying commits never share a flush. A row that no
+    one must hear of (a draft's creation) sends none: the hottest write of the portal stays off
+    that lock (docs/PERFORMANCE.md, item 13).
+    """
+    return notification_topic(topic) is not None
 
 
 async def emit(
@@ -19,5 +32,5 @@ async def emit(
 ) -> int:
     # The row and a NOTIFY that wakes the relay (delivered at commit only, so the usual latency is
     # well under a second), in one round trip.
-    outbox_id: int = await conn.fetchval(Q.outbox_emit, at, topic, payload)
+    outbox_id: int = await conn.fetchval(Q.outbox_emit, at, topic, payload, wakes_relay(topic))
     return outbox_id

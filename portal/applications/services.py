@@ -28,7 +28,7 @@ from portal.applications.views import (
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
 from portal.programs.services import unknown_program
-from sql import audit
+from sql import audit, outbox
 from sql.applications import ActorRef, lock, record_transition
 from sql.pool import transaction
 from sql.queries import Q
@@ -166,6 +166,7 @@ async def _insert_draft(
             },
             author.actor,
             {"to_status": "draft", "actor_name": author.name, "type": handler.type},
+            outbox.wakes_relay(topic),
         )
     except asyncpg.UniqueViolationError as exc:
         if exc.table_name != "applications":

@@ -15,7 +15,7 @@ FROM organizations o WHERE o.id = $1;
 -- name: create_application
 -- A new draft with its lines ($14, as insert_lines takes them), its outbox row and its audit event,
 -- in one statement; run on its own it is its own transaction. Returns the stored row as
--- application_by_id does.
+-- application_by_id does. $19: whether to wake the relay (sql.outbox.wakes_relay).
 WITH app AS (
     INSERT INTO applications (id, org_id, type, status, program_code, program_version, title, payload, filing_id,
                               amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)
@@ -33,7 +33,7 @@ WITH app AS (
 )
 SELECT app.*, o.name AS org_name, o.uscc AS org_uscc,
        (SELECT count(*) FROM lines) AS line_count,
-       pg_notify('outbox', '') IS NULL AS notified,
+       (CASE WHEN $19::boolean THEN pg_notify('outbox', '') END) IS NULL AS notified,
        audit_append($11, $17, $15, 'application', $1::text, $18) AS audit_seq
 FROM app CROSS JOIN event JOIN organizations o ON o.id = app.org_id;
 
@@ -191,9 +191,9 @@ ON CONFLICT (application_id, year) DO UPDATE SET raised_total_fen = EXCLUDED.rai
 SELECT id, name, uscc, district_code FROM organizations WHERE uscc = $1;
 
 -- name: outbox_emit
--- sql.outbox.emit: the row and the relay's wake-up in one round trip (delivered at commit).
+-- sql.outbox.emit: the row and, if $4, the relay's wake-up in one round trip (delivered at commit).
 WITH event AS (INSERT INTO outbox (created_at, topic, payload) VALUES ($1, $2, $3) RETURNING id)
-SELECT event.id, pg_notify('outbox', '') IS NULL AS notified FROM event;
+SELECT event.id, (CASE WHEN $4::boolean THEN pg_notify('outbox', '') END) IS NULL AS notified FROM event;
 
 -- name: export_applications_csv
 -- export_applications (sql/queries/exports.sql) for COPY … CSV, the same text a third cheaper:

@@ -89,10 +89,15 @@ async def test_metrics_report_requests_and_outbox_lag(
         "INSERT INTO outbox (created_at, topic, payload) VALUES ($1::timestamptz - interval '90 seconds', 't', '{}')",
         clock.now(),
     )
+    # A draft's row: no one waits for it, so it is pending but does not count as lag.
+    await pool.execute(
+        "INSERT INTO outbox (created_at, topic, payload) VALUES ($1::timestamptz - interval '300 seconds', 'application.created', '{}')",
+        clock.now(),
+    )
     r = await client.get("/metrics")
     assert r.status_code == 200
     assert 'path="/api/v1/programs"' in r.text
-    assert "portal_outbox_pending 1.0" in r.text
+    assert "portal_outbox_pending 2.0" in r.text
     lag = next(
         line for line in r.text.splitlines() if line.startswith("portal_outbox_lag_seconds ")
     )

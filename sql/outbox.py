@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from sql.notification_topics import topic as notification_topic
+from sql.notification_topics import SILENT
 from sql.queries import Q
 
 
@@ -21,10 +21,10 @@ def wakes_relay(topic: str) -> bool:
 
     PostgreSQL serializes every transaction that sends a NOTIFY on one cluster-wide lock, held
     until its commit is flushed to disk, so notifying commits never share a flush. A row that no
-    one must hear of (a draft's creation) sends none: the hottest write of the portal stays off
-    that lock (docs/PERFORMANCE.md, item 13).
+    one must hear of (SILENT: a draft's creation) sends none, so the hottest write of the portal
+    stays off that lock (docs/PERFORMANCE.md, item 13). The lag metric leaves out the same rows.
     """
-    return notification_topic(topic) is not None
+    return topic not in SILENT
 
 
 async def emit(

@@ -97,6 +97,16 @@ async def pool(db_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
+async def outbox_heard(db_url: str) -> AsyncIterator[list[object]]:
+    """What a relay's LISTEN connection hears on 'outbox' (one entry per NOTIFY)."""
+    heard: list[object] = []
+    listener = await asyncpg.connect(db_url)
+    await listener.add_listener("outbox", lambda *args: heard.append(args))
+    yield heard
+    await listener.close()
+
+
+@pytest.fixture
 async def redis_url(servers: Settings) -> AsyncIterator[str]:
     assert servers.redis_url
     client = Redis.from_url(servers.redis_url)

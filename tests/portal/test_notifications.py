@@ -175,27 +175,20 @@ async def test_preferences_are_respected_and_decisions_cannot_be_turned_off(
 
 
 async def test_a_draft_wakes_no_relay_and_its_submission_does(
-    client: AsyncTestClient, pool: asyncpg.Pool, db_url: str
+    client: AsyncTestClient, pool: asyncpg.Pool, outbox_heard: list[object]
 ) -> None:
     """No one hears of a draft (its outbox row waits for the relay's tick); a submission is heard
     at its commit."""
-    heard: list[Any] = []
-    listener = await asyncpg.connect(db_url)
-    try:
-        await listener.add_listener("outbox", lambda *args: heard.append(args))
-        org = await register(client, email="quiet@example.cn")
-        draft = await create(client, org["token"], filing_body())
-        await asyncio.sleep(0.3)
-        assert heard == []
-        assert (
-            await pool.fetchval("SELECT count(*) FROM outbox WHERE topic = 'application.created'")
-            == 1
-        )
-        await ok(await submit(client, org["token"], draft["id"]))
-        for _ in range(50):
-            if heard:
-                break
-            await asyncio.sleep(0.05)
-        assert len(heard) == 1
-    finally:
-        await listener.close()
+    org = await register(client, email="quiet@example.cn")
+    draft = await create(client, org["token"], filing_body())
+    await asyncio.sleep(0.3)
+    assert outbox_heard == []
+    assert (
+        await pool.fetchval("SELECT count(*) FROM outbox WHERE topic = 'application.created'") == 1
+    )
+    await ok(await submit(client, org["token"], draft["id"]))
+    for _ in range(50):
+        if outbox_heard:
+            break
+        await asyncio.sleep(0.05)
+    assert len(outbox_heard) == 1

@@ -29,7 +29,7 @@ from typing import Any
 
 import asyncpg
 
-from bench import explain, export, notify_lock, procs, sealer, seed, server, servers, wrk
+from bench import collector, explain, export, notify_lock, procs, sealer, seed, server, servers, wrk
 from bench.fixtures import Fixtures, load
 
 RESULTS = Path(__file__).parent / "results"
@@ -55,12 +55,17 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeat", type=int, default=3, help="wrk runs per figure; the median is kept")
     p.add_argument(
         "--only",
-        default="post,post_idem,get,queue,csv,xlsx,explain,floor,notifications,notify_lock",
+        default=(
+            "post,post_idem,get,queue,csv,xlsx,explain,floor,notifications,notify_lock,collector"
+        ),
         help="what to measure (comma-separated subset of the default)",
     )
     p.add_argument("--port", type=int, default=8471, help="where the servers listen")
     p.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
     p.add_argument("--profile", metavar="DIR", help="py-spy record each portal POST run into DIR")
+    p.add_argument(
+        "--native", action="store_true", help="with --profile: C and Cython frames too (pauses)"
+    )
     args = p.parse_args(argv)
     args.rows = args.rows or (100_000 if args.quick else 1_000_000)
     args.orgs = args.orgs or (500 if args.quick else 2_000)
@@ -128,7 +133,7 @@ def measure(
     for i in range(args.repeat):
         if profile is not None and i == 0:
             slug = "".join(c if c.isalnum() else "-" for c in name).strip("-").lower()
-            spy = _py_spy(srv, profile / f"{slug}.txt", args.duration)
+            spy = _py_spy(srv, profile / f"{slug}.txt", args.duration, native=args.native)
         before, steal0, t0 = meter.snapshot(), procs.steal_seconds(), time.monotonic()
         ours0 = _our_cpu()
         runs.append(wrk.run(srv.url, requests, connections=connections, seconds=args.duration))
@@ -166,7 +171,9 @@ def measure(
     return out
 
 
-def _py_spy(srv: server.Server, out: Path, seconds: float) -> subprocess.Popen[bytes] | None:
+def _py_spy(
+    srv: server.Server, out: Path, seconds: float, *, native: bool = False
+) -> subprocess.Popen[bytes] | None:
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
         log("  (py-spy not found: pip install py-spy to profile)")
@@ -184,13 +191,26 @@ def _py_spy(srv: server.Server, out: Path, seconds: float) -> subprocess.Popen[b
             str(max(1, int(seconds))),
             "-r",
             "250",
-            "--nonblocking",
+            "--native" if native else "--nonblocking",  # native: see inside C and Cython
             "-p",
             str(srv.worker_pids()[0]),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def run_collector(
+    bs: servers.BenchServers, url: str, meta: seed.Seeded, fx: Fixtures
+) -> dict[str, Any]:
+    """The collector's cost per POST, in this process (bench/collector.py)."""
+    env = server.server_env(url, bs.redis_url, 8000, servers.DATA_DIR / "files")
+    try:
+        result = asyncio.run(collector.measure(env, fx.post))
+    finally:
+        asyncio.run(_reset(url, meta))
+    log(f"\nThe garbage collector (bench/collector.py, in-process): {collector.describe(result)}")
+    return result
 
 
 async def _reset(url: str, meta: seed.Seeded) -> None:
@@ -298,7 +318,7 @@ def run_xlsx(
 ) -> dict[str, Any]:
     """The XLSX export job of every row, through the API, on one worker process of its own."""
     data_dir = servers.DATA_DIR / "files"
-    env = server._env(url, bs.redis_url, srv.port, data_dir)
+    env = server.server_env(url, bs.redis_url, srv.port, data_dir)
     worker = export.start_worker(env, RESULTS / "worker.log")
     try:
         _settle()
@@ -478,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(
                     f"  {plan.name:<40} {plan.mode:<8} {plan.ms:9.3f} ms   {plan.first_line()[:60]}"
                 )
-        for asgi in args.servers:
+        measured = {"post", "post_idem", "get", "queue", "csv", "xlsx"} & args.only
+        for asgi in args.servers if measured else []:
             suffix = "" if asgi == "uvicorn" else f"-{asgi}"
             for w in args.workers:
                 report["servers"][f"portal{suffix}-{w}w"] = run_server(
@@ -488,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
                     report["servers"][f"floor{suffix}-{w}w"] = run_server(
                         "floor", w, asgi, args, bs, url, meta, fx, pg_root
                     )
+        if "collector" in args.only:
+            report["collector"] = run_collector(bs, url, meta, fx)
         if "notifications" in args.only:
             report["notifications"] = run_notifications()
         if "notify_lock" in args.only:

@@ -25,6 +25,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import JSONBody
 
 from domain.money import parse_money
+from portal import heap
 from portal.applications.registry import ApplicationIn
 from sql.pool import create_pool
 from sql.settings import load_settings
@@ -130,3 +131,4 @@ async def health() -> dict[str, str]:
 
 
 app = Litestar(route_handlers=[create, get_one, queue, health], lifespan=[lifespan], debug=False)
+heap.settle()  # the same collector settings as the portal's served app

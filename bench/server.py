@@ -42,7 +42,7 @@ class Server:
         procs.stop_group(self.proc)
 
 
-def _env(database_url: str, redis_url: str, port: int, data_dir: Path) -> dict[str, str]:
+def server_env(database_url: str, redis_url: str, port: int, data_dir: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -115,7 +115,7 @@ def start(
     data_dir: Path,
     log_path: Path,
 ) -> Server:
-    env = _env(database_url, redis_url, port, data_dir)
+    env = server_env(database_url, redis_url, port, data_dir)
     if server == "granian":
         settings = load_settings(env)
         app = PORTAL_APP if kind == "portal" else FLOOR_APP

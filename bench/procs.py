@@ -61,6 +61,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / _TICK
 
 
+def reaped_seconds(pid: int) -> float:
+    """CPU of `pid`'s children that have exited and been waited for (cutime + cstime)."""
+    fields = _stat(pid)
+    return 0.0 if fields is None else (int(fields[13]) + int(fields[14])) / _TICK
+
+
 def _cpu_line() -> list[int]:
     return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
 
@@ -127,7 +133,9 @@ class CpuMeter:
     def snapshot(self) -> tuple[float, float, float]:
         return (
             cpu_seconds(self.app_pids),
-            cpu_seconds([self.pg_root, *descendants(self.pg_root)]),
+            # A backend that exits mid-run (autovacuum, a closed connection) takes its CPU
+            # along; the postmaster, which reaps it, counts it from then on.
+            cpu_seconds([self.pg_root, *descendants(self.pg_root)]) + reaped_seconds(self.pg_root),
             machine_busy_seconds(),
         )
 

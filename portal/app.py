@@ -29,7 +29,7 @@ from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
 from portal.idempotency import IdempotencyMiddleware
 from portal.ipo.controllers import IpoAdminController
-from portal.metrics import PROMETHEUS, MetricsController
+from portal.metrics import MetricsController, RequestMetrics
 from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
 from portal.programs.controllers import (
@@ -119,7 +119,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             ScoreController,
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
-        middleware=[PROMETHEUS.middleware, AuthMiddleware(), IdempotencyMiddleware()],
+        middleware=[RequestMetrics, AuthMiddleware(), IdempotencyMiddleware()],
         # A document of the largest size plus its multipart envelope.
         request_max_body_size=MAX_BYTES + 1024 * 1024,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from functools import cache
+from typing import Any
 
 from litestar import Controller, Response, get
-from litestar.plugins.prometheus import PrometheusConfig
+from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
+    Counter,
     Gauge,
+    Histogram,
     generate_latest,
     multiprocess,
 )
@@ -27,12 +34,73 @@ from sql.queries import Q
 
 log = logging.getLogger("portal.metrics")
 
-PROMETHEUS = PrometheusConfig(
-    app_name="portal",
-    prefix="portal",
-    group_path=True,
-    exclude=["^/metrics", "^/static/", "^/health"],
+# Per route template, as Litestar's Prometheus plugin named them (dashboards keep working).
+_LABELS = ("method", "path", "status_code", "app_name")
+REQUESTS = Counter("portal_requests_total", "Total requests", _LABELS)
+ERRORS = Counter("portal_requests_error_total", "Total errors in requests", _LABELS)
+DURATION = Histogram("portal_request_duration_seconds", "Request duration, in seconds", _LABELS)
+IN_PROGRESS = Gauge(
+    "portal_requests_in_progress",
+    "Total requests currently in progress",
+    _LABELS,
+    multiprocess_mode="livesum",
 )
+_NOT_COUNTED = ("/metrics", "/static/", "/health")
+
+
+@cache  # one entry per route, method and status: as many as the series themselves
+def _series(method: str, path: str, status: int) -> tuple[Any, Any, Any]:
+    values = (method, path, str(status), "portal")
+    return REQUESTS.labels(*values), DURATION.labels(*values), ERRORS.labels(*values)
+
+
+@cache
+def _in_progress(method: str, path: str) -> Any:
+    return IN_PROGRESS.labels(method, path, "200", "portal")
+
+
+class RequestMetrics:
+    """Counts, durations and requests in flight per route template, on prometheus_client.
+
+    Litestar's PrometheusMiddleware built a Request, parsed its URL and looked up four labelled
+    children on every request: ~50 µs of a POST's ~400 µs of worker CPU (measured in-process).
+    Here the children are looked up once per route. A request that ends in an exception is
+    counted with the status the exception handler outside will answer, not as a 200.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope["path"].startswith(_NOT_COUNTED):
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope.get("path_template", scope["path"])
+        status = 500
+        start = time.perf_counter()
+
+        async def noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        in_progress = _in_progress(method, path)
+        in_progress.inc()
+        try:
+            await self.app(scope, receive, noting_status)
+        except HTTPException as exc:
+            status = exc.status_code
+            raise
+        finally:
+            in_progress.dec()
+            count, duration, errors = _series(method, path, status)
+            count.inc()
+            duration.observe(time.perf_counter() - start)
+            if status >= 500:
+                errors.inc()
+
+
 # Set at scrape time from the database: with many workers, the latest reading is the truth.
 OUTBOX_PENDING = Gauge(
     "portal_outbox_pending",

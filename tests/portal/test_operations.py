@@ -81,6 +81,38 @@ async def test_unknown_route_and_method_are_problems(client: AsyncTestClient) ->
     assert (r.status_code, r.json()["code"]) == (405, "method_not_allowed")
 
 
+def _sample(text: str, name: str, **labels: str) -> float:
+    """The value of one series in a /metrics text, 0 if it is not there."""
+    for line in text.splitlines():
+        series, _, value = line.rpartition(" ")
+        if series.startswith(name + "{") and all(f'{k}="{v}"' in series for k, v in labels.items()):
+            return float(value)
+    return 0.0
+
+
+async def test_metrics_count_each_answer_with_the_status_the_client_got(
+    client: AsyncTestClient,
+) -> None:
+    before = (await client.get("/metrics")).text
+    path = "/api/v1/applications/{application_id}"
+    for _ in range(3):  # no token: refused by the guard, an exception the handler outside turns
+        r = await client.get("/api/v1/applications/00000000-0000-0000-0000-000000000001")
+        assert r.status_code == 401
+    await client.get("/api/v1/programs")
+    after = (await client.get("/metrics")).text
+
+    def grew(name: str, **labels: str) -> float:
+        return _sample(after, name, **labels) - _sample(before, name, **labels)
+
+    assert grew("portal_requests_total", path=path, status_code="401", method="GET") == 3
+    assert grew("portal_requests_total", path=path, status_code="200") == 0
+    assert grew("portal_request_duration_seconds_count", path=path, status_code="401") == 3
+    assert grew("portal_requests_total", path="/api/v1/programs", status_code="200") == 1
+    # /metrics itself is not counted, and nothing is left in flight.
+    assert _sample(after, "portal_requests_total", path="/metrics") == 0
+    assert _sample(after, "portal_requests_in_progress", path=path) == 0
+
+
 async def test_metrics_report_requests_and_outbox_lag(
     client: AsyncTestClient, pool: asyncpg.Pool, clock: Any
 ) -> None:

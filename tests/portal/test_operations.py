@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from portal.app import create_app
 from sql.settings import Settings
+from tests.factories import register
 
 
 async def test_health_reports_database_and_redis(client: AsyncTestClient) -> None:
@@ -95,9 +96,16 @@ async def test_metrics_count_each_answer_with_the_status_the_client_got(
 ) -> None:
     before = (await client.get("/metrics")).text
     path = "/api/v1/applications/{application_id}"
-    for _ in range(3):  # no token: refused by the guard, an exception the handler outside turns
+    for _ in range(3):  # no token: refused by the guard
         r = await client.get("/api/v1/applications/00000000-0000-0000-0000-000000000001")
         assert r.status_code == 401
+    org = await register(client, email="counted@example.cn")
+    mine = {"Authorization": f"Bearer {org['token']}"}
+    for _ in range(2):  # the portal's own ProblemError, not an HTTPException: still a 404
+        r = await client.get(
+            "/api/v1/applications/00000000-0000-0000-0000-000000000002", headers=mine
+        )
+        assert (r.status_code, r.json()["code"]) == (404, "not_found")
     await client.get("/api/v1/programs")
     after = (await client.get("/metrics")).text
 
@@ -107,6 +115,9 @@ async def test_metrics_count_each_answer_with_the_status_the_client_got(
     assert grew("portal_requests_total", path=path, status_code="401", method="GET") == 3
     assert grew("portal_requests_total", path=path, status_code="200") == 0
     assert grew("portal_request_duration_seconds_count", path=path, status_code="401") == 3
+    assert grew("portal_requests_total", path=path, status_code="404") == 2
+    assert grew("portal_requests_total", path=path, status_code="500") == 0
+    assert grew("portal_requests_error_total", path=path) == 0
     assert grew("portal_requests_total", path="/api/v1/programs", status_code="200") == 1
     # /metrics itself is not counted, and nothing is left in flight.
     assert _sample(after, "portal_requests_total", path="/metrics") == 0

@@ -38,7 +38,7 @@ class Draft:
     title: str
     payload: dict[str, Any]
     lines: list[StoredLine]
-    program_version: int
+    program_version: int | None  # None: the version in effect when it is written
     filing_id: UUID | None = None
     amount_requested: Money | None = None
     fingerprint: str | None = None
@@ -115,6 +115,11 @@ class TypeHandler:
     ) -> Draft:
         """The payload as stored, under `version` of the program (the one in effect today)."""
         raise NotImplementedError
+
+    def draft_unread(self, payload: msgspec.Struct) -> Draft | None:
+        """`draft` for a type that needs nothing from the database to make one: no version yet
+        (the write takes the one in effect). None: this type must read first."""
+        return None
 
     async def check_submit(
         self,

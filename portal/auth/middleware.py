@@ -81,6 +81,7 @@ class AuthMiddleware(ASGIMiddleware):
                     org_id=row["org_id"],
                     roles=frozenset(Role(r) for r in row["roles"]),
                     language=row["language"],
+                    org_uscc=row["org_uscc"],
                 )
                 scope["auth"] = secret
         await next_app(scope, receive, send)

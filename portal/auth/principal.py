@@ -16,6 +16,7 @@ class Principal:
     org_id: UUID | None
     roles: frozenset[Role]
     language: str
+    org_uscc: str | None = None  # their organization's, for a draft's fingerprint
 
     @property
     def actor(self) -> str:

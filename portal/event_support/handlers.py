@@ -54,6 +54,10 @@ class EventFilingHandler(TypeHandler):
         data, lines = self.split(payload)
         return Draft(self.title(payload), data, lines, version)
 
+    def draft_unread(self, payload: msgspec.Struct) -> Draft:
+        data, lines = self.split(payload)
+        return Draft(self.title(payload), data, lines, None)
+
     def _facts(self, payload: EventFiling, lines: list[StoredLine]) -> rules.Filing:
         return rules.Filing(
             title=payload.title,

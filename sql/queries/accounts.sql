@@ -25,10 +25,12 @@ UPDATE users SET password_hash = $2 WHERE id = $1;
 INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4);
 
 -- name: principal_by_token
-SELECT u.id, u.email, u.name, u.org_id, u.language,
+-- The caller, with the USCC of their organization (a draft's fingerprint needs it: no more reads).
+SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
 FROM api_tokens t
 JOIN users u ON u.id = t.user_id
+LEFT JOIN organizations o ON o.id = u.org_id
 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.is_active;
 
 -- name: revoke_token

@@ -15,11 +15,13 @@ FROM organizations o WHERE o.id = $1;
 -- name: create_application
 -- A new draft with its lines ($14, as insert_lines takes them), its outbox row and its audit event,
 -- in one statement; run on its own it is its own transaction. Returns the stored row as
--- application_by_id does. $19: whether to wake the relay (sql.outbox.wakes_relay).
+-- application_by_id does. $19: whether to wake the relay (sql.outbox.wakes_relay). $5 NULL: the
+-- version of the program in effect on $20; none in effect fails the NOT NULL on program_version.
 WITH app AS (
     INSERT INTO applications (id, org_id, type, status, program_code, program_version, title, payload, filing_id,
                               amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)
-    VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)
+    VALUES ($1, $2, $3, 'draft', $4, coalesce($5, program_version_on($4, $20)), $6, $7, $8, $9, $10, $11, $11,
+            $12, $13)
     RETURNING *
 ), lines AS (
     INSERT INTO application_lines (application_id, line_no, kind, category, description, amount_fen,

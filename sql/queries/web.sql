@@ -2,10 +2,12 @@
 INSERT INTO web_sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4);
 
 -- name: principal_by_session
-SELECT u.id, u.email, u.name, u.org_id, u.language,
+-- The same shape as principal_by_token.
+SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
 FROM web_sessions s
 JOIN users u ON u.id = s.user_id
+LEFT JOIN organizations o ON o.id = u.org_id
 WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.is_active;
 
 -- name: delete_session

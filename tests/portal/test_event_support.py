@@ -473,6 +473,47 @@ async def test_a_new_program_version_never_changes_an_award(
     assert after["award"] == before and after["award"]["program_version"] == 1
 
 
+async def test_a_filing_is_drafted_under_the_version_in_effect_on_its_day(
+    client: AsyncTestClient, people: dict[str, Any], clock: FrozenClock, pool: asyncpg.Pool
+) -> None:
+    """The filing's write takes the version itself (no read before it): the day decides."""
+    a, admin = people["applicant"], people["admin"]
+    body = {
+        "effective_from": "2026-04-01",
+        "effective_to": "2027-05-31",
+        "params": {"rate_bp": 4000, "cap": "1500000.00", "filing_lead_days": 20},
+    }
+    await ok(
+        await client.post(
+            "/api/v1/admin/programs/event-support/versions", json=body, headers=bearer(admin)
+        ),
+        201,
+    )
+    assert (await create(client, a, filing_body()))["program_version"] == 1
+    clock.set_date(dt.date(2026, 4, 1))
+    later = await create(client, a, filing_body(title="2026 人工智能产业博览会"))
+    assert later["program_version"] == 2
+    stored = await pool.fetchval(
+        "SELECT program_version FROM applications WHERE id = $1", later["id"]
+    )
+    assert stored == 2
+
+
+async def test_a_program_with_no_version_takes_no_drafts_and_nothing_is_written(
+    client: AsyncTestClient, people: dict[str, Any], pool: asyncpg.Pool
+) -> None:
+    await pool.execute("DELETE FROM program_versions WHERE program_code = 'event-support'")
+    counts = """SELECT (SELECT count(*) FROM applications), (SELECT count(*) FROM audit_events),
+                       (SELECT count(*) FROM outbox)"""
+    before = await pool.fetchrow(counts)
+    r = await client.post(
+        "/api/v1/applications", json=filing_body(), headers=bearer(people["applicant"])
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "unknown_program")
+    assert "event-support" in r.json()["detail"]
+    assert await pool.fetchrow(counts) == before
+
+
 async def test_other_organizations_get_404_everywhere(
     client: AsyncTestClient, people: dict[str, Any]
 ) -> None:

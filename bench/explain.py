@@ -111,7 +111,7 @@ async def hot_queries(conn: asyncpg.Connection, meta: Seeded) -> list[tuple[str,
             [org_row["org_id"], org_row["created_at"], org_row["id"], 51],
         ),
         (
-            "post: drafting_context",
+            "draft (types that read first): drafting_context",
             Q.drafting_context,
             [sample["org_id"], "event-support", now.date()],
         ),

@@ -51,8 +51,9 @@ class EventFilingHandler(TypeHandler):
     async def draft(
         self, conn: asyncpg.Connection, org: asyncpg.Record, version: int, payload: msgspec.Struct
     ) -> Draft:
-        data, lines = self.split(payload)
-        return Draft(self.title(payload), data, lines, version)
+        draft = self.draft_unread(payload)
+        draft.program_version = version
+        return draft
 
     def draft_unread(self, payload: msgspec.Struct) -> Draft:
         data, lines = self.split(payload)

@@ -56,7 +56,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--only",
         default=(
-            "post,post_idem,get,queue,csv,xlsx,explain,floor,notifications,notify_lock,collector"
+            "post,post_idem,get,queue,csv,xlsx,explain,floor,paired,notifications,notify_lock,collector"
         ),
         help="what to measure (comma-separated subset of the default)",
     )
@@ -295,6 +295,73 @@ def _measure_portal(
         )
 
 
+def paired_ratios(portal_rps: list[float], floor_rps: list[float]) -> list[float]:
+    """Each portal run's req/s over the floor run measured right after it."""
+    return [p / f for p, f in zip(portal_rps, floor_rps, strict=True)]
+
+
+def run_paired(
+    workers: int,
+    asgi: str,
+    args: argparse.Namespace,
+    bs: servers.BenchServers,
+    url: str,
+    meta: seed.Seeded,
+    fx: Fixtures,
+    pg_root: int,
+) -> dict[str, Any]:
+    """The POST and the floor's POST with both servers up, their wrk runs alternated.
+
+    The separate figures measure the portal, then the floor, minutes apart, and this shared
+    machine's speed drifts by more than the gap being measured; here every portal run has a
+    floor run right after it, and the ratio is the median of the pairs' ratios. The idle
+    server costs nothing; the sealer runs beside the portal's runs only.
+    """
+    log(
+        f"\nportal and floor side by side, {asgi} with {workers} worker"
+        f"{'s' if workers > 1 else ''}: POST, runs alternated"
+    )
+    common = {
+        "workers": workers,
+        "server": asgi,
+        "database_url": url,
+        "redis_url": bs.redis_url,
+        "data_dir": servers.DATA_DIR / "files",
+    }
+    portal = server.start("portal", port=args.port, log_path=RESULTS / "server.log", **common)
+    try:
+        floor = server.start(
+            "floor", port=args.port + 1, log_path=RESULTS / "floor-server.log", **common
+        )
+    except BaseException:
+        portal.stop()
+        raise
+    one = argparse.Namespace(**(vars(args) | {"repeat": 1}))
+    runs: dict[str, list[dict[str, Any]]] = {"portal": [], "floor": []}
+    try:
+        for i in range(args.repeat):
+            with sealer.running(url):
+                runs["portal"].append(
+                    measure(f"POST /applications ({i + 1})", portal, fx.post, one, pg_root)
+                )
+            runs["floor"].append(
+                measure(f"floor POST ({i + 1})", floor, fx.floor_post, one, pg_root)
+            )
+    finally:
+        portal.stop()
+        floor.stop()
+        asyncio.run(_reset(url, meta))
+    ratios = paired_ratios(
+        [r["median"]["rps"] for r in runs["portal"]], [r["median"]["rps"] for r in runs["floor"]]
+    )
+    p99 = statistics.median(r["median"]["p99_ms"] for r in runs["portal"])
+    log(
+        f"  pairs: {', '.join(f'{r:.0%}' for r in ratios)}; median {statistics.median(ratios):.0%},"
+        f" the portal's p99 {p99:.1f} ms (median of its runs)"
+    )
+    return runs | {"ratios": ratios, "ratio": statistics.median(ratios), "p99_ms": p99}
+
+
 def run_export(srv: server.Server, fx: Fixtures) -> dict[str, Any]:
     runs = [export.run(srv.port, fx.csv_headers, srv.worker_pids()) for _ in range(3)]
     best = sorted(runs, key=lambda r: r.seconds)[1]  # the median of three
@@ -378,6 +445,14 @@ def summary(report: dict[str, Any], args: argparse.Namespace) -> list[str]:
                 f"{p['rps']:.0f}/{f['rps']:.0f} = {ratio:.0%} "
                 f"(target ≥ {TARGET_RATIO:.0%}), p99 {p['p99_ms']:.1f} ms "
                 f"(target ≤ {TARGET_POST_P99:.0f})",
+            )
+        paired = report.get("paired", {}).get(f"{asgi}-{w}w")
+        if paired:
+            check(
+                paired["ratio"] >= TARGET_RATIO and paired["p99_ms"] <= TARGET_POST_P99,
+                f"{asgi} {w} worker(s), runs alternated: POST portal/floor = "
+                f"{paired['ratio']:.0%} (pairs {', '.join(f'{r:.0%}' for r in paired['ratios'])}),"
+                f" p99 {paired['p99_ms']:.1f} ms",
             )
         if "queue" in portal:
             q = portal["queue"]["median"]
@@ -508,6 +583,10 @@ def main(argv: list[str] | None = None) -> int:
                 if "floor" in args.only:
                     report["servers"][f"floor{suffix}-{w}w"] = run_server(
                         "floor", w, asgi, args, bs, url, meta, fx, pg_root
+                    )
+                if "paired" in args.only and "post" in args.only:
+                    report.setdefault("paired", {})[f"{asgi}-{w}w"] = run_paired(
+                        w, asgi, args, bs, url, meta, fx, pg_root
                     )
         if "collector" in args.only:
             report["collector"] = run_collector(bs, url, meta, fx)

@@ -221,6 +221,27 @@ async def _reset(url: str, meta: seed.Seeded) -> None:
         await conn.close()
 
 
+def _start(
+    kind: str,
+    workers: int,
+    asgi: str,
+    port: int,
+    bs: servers.BenchServers,
+    url: str,
+    log_name: str = "server.log",
+) -> server.Server:
+    return server.start(
+        kind,
+        workers=workers,
+        server=asgi,
+        port=port,
+        database_url=url,
+        redis_url=bs.redis_url,
+        data_dir=servers.DATA_DIR / "files",
+        log_path=RESULTS / log_name,
+    )
+
+
 def run_server(
     kind: str,
     workers: int,
@@ -233,16 +254,7 @@ def run_server(
     pg_root: int,
 ) -> dict[str, Any]:
     log(f"\n{kind}, {asgi} with {workers} worker{'s' if workers > 1 else ''}:")
-    srv = server.start(
-        kind,
-        workers=workers,
-        server=asgi,
-        port=args.port,
-        database_url=url,
-        redis_url=bs.redis_url,
-        data_dir=servers.DATA_DIR / "files",
-        log_path=RESULTS / "server.log",
-    )
+    srv = _start(kind, workers, asgi, args.port, bs, url)
     out: dict[str, Any] = {"command": " ".join(srv.command)}
     tag = f"{kind}-{workers}w" if asgi == "uvicorn" else f"{kind}-{asgi}-{workers}w"
     profile = Path(args.profile) / tag if args.profile else None
@@ -321,18 +333,9 @@ def run_paired(
         f"\nportal and floor side by side, {asgi} with {workers} worker"
         f"{'s' if workers > 1 else ''}: POST, runs alternated"
     )
-    common = {
-        "workers": workers,
-        "server": asgi,
-        "database_url": url,
-        "redis_url": bs.redis_url,
-        "data_dir": servers.DATA_DIR / "files",
-    }
-    portal = server.start("portal", port=args.port, log_path=RESULTS / "server.log", **common)
+    portal = _start("portal", workers, asgi, args.port, bs, url)
     try:
-        floor = server.start(
-            "floor", port=args.port + 1, log_path=RESULTS / "floor-server.log", **common
-        )
+        floor = _start("floor", workers, asgi, args.port + 1, bs, url, "floor-server.log")
     except BaseException:
         portal.stop()
         raise

@@ -30,6 +30,7 @@ from typing import Any
 import asyncpg
 
 from bench import collector, explain, export, notify_lock, procs, sealer, seed, server, servers, wrk
+from bench import report as reports
 from bench.fixtures import Fixtures, load
 
 RESULTS = Path(__file__).parent / "results"
@@ -46,8 +47,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workers", default="1,2", help="worker process counts to measure")
     p.add_argument(
         "--servers",
-        default="uvicorn,granian",
-        help="ASGI servers to measure (uvicorn is what `portal serve` runs)",
+        default="granian,uvicorn",
+        help="ASGI servers to measure (granian is what `portal serve` runs)",
     )
     p.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     p.add_argument("--duration", type=float, help="seconds per wrk run (default 10)")
@@ -96,7 +97,16 @@ def machine() -> dict[str, Any]:
         platform.processor(),
     )
     versions = {"python": platform.python_version()}
-    for name in ("litestar", "msgspec", "asyncpg", "uvicorn", "uvloop", "httptools", "pgserver"):
+    for name in (
+        "litestar",
+        "msgspec",
+        "asyncpg",
+        "granian",
+        "uvicorn",
+        "uvloop",
+        "httptools",
+        "pgserver",
+    ):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -256,7 +266,7 @@ def run_server(
     log(f"\n{kind}, {asgi} with {workers} worker{'s' if workers > 1 else ''}:")
     srv = _start(kind, workers, asgi, args.port, bs, url)
     out: dict[str, Any] = {"command": " ".join(srv.command)}
-    tag = f"{kind}-{workers}w" if asgi == "uvicorn" else f"{kind}-{asgi}-{workers}w"
+    tag = reports.key(kind, asgi, workers)
     profile = Path(args.profile) / tag if args.profile else None
     try:
         if kind == "portal":
@@ -435,13 +445,12 @@ def summary(report: dict[str, Any], args: argparse.Namespace) -> list[str]:
         lines.append(f"  [{'ok' if ok else 'MISS'}] {text}")
 
     for asgi, w in [(a, w) for a in args.servers for w in args.workers]:
-        suffix = "" if asgi == "uvicorn" else f"-{asgi}"
-        portal = report["servers"].get(f"portal{suffix}-{w}w", {})
-        floor = report["servers"].get(f"floor{suffix}-{w}w", {})
+        portal = reports.figures(report, "portal", asgi, w)
+        floor = reports.figures(report, "floor", asgi, w)
         if "post" in portal and "post" in floor:
             p, f = portal["post"]["median"], floor["post"]["median"]
             ratio = p["rps"] / f["rps"]
-            report.setdefault("ratios", {})[f"{asgi[:1]}{w}w" if suffix else f"{w}w"] = ratio
+            report.setdefault("ratios", {})[f"{asgi[:1]}{w}w"] = ratio
             check(
                 ratio >= TARGET_RATIO and p["p99_ms"] <= TARGET_POST_P99,
                 f"{asgi} {w} worker(s): POST portal/floor = "
@@ -578,13 +587,12 @@ def main(argv: list[str] | None = None) -> int:
                 )
         measured = {"post", "post_idem", "get", "queue", "csv", "xlsx"} & args.only
         for asgi in args.servers if measured else []:
-            suffix = "" if asgi == "uvicorn" else f"-{asgi}"
             for w in args.workers:
-                report["servers"][f"portal{suffix}-{w}w"] = run_server(
+                report["servers"][reports.key("portal", asgi, w)] = run_server(
                     "portal", w, asgi, args, bs, url, meta, fx, pg_root
                 )
                 if "floor" in args.only:
-                    report["servers"][f"floor{suffix}-{w}w"] = run_server(
+                    report["servers"][reports.key("floor", asgi, w)] = run_server(
                         "floor", w, asgi, args, bs, url, meta, fx, pg_root
                     )
                 if "paired" in args.only and "post" in args.only:

@@ -1,7 +1,7 @@
 """The floor: what this stack does with no portal around it.
 
 Litestar + msgspec + asyncpg, the same pool helper and settings as the portal, served by the same
-uvicorn command (`portal.cli._serve_args` with this module's app). Its POST validates the very
+granian command (`portal.cli._serve_args` with this module's app). Its POST validates the very
 same body against the very same msgspec types, then writes the same rows (the application and
 its lines) in one transaction: no auth, no audit, no outbox, no idempotency, no metrics. It
 answers with the new id. GET and the keyset page are there for reference.

@@ -18,6 +18,30 @@ ROWS = [
     ("queue_8", "work queue, 8 connections"),
 ]
 FLOOR = {"post": "post", "get": "get", "queue": "queue"}
+PRODUCTION = "granian"  # what `portal serve` runs (uvicorn before 2026-11-29)
+
+
+def key(kind: str, asgi: str, workers: int) -> str:
+    """Where a server's figures sit in a results file: `portal-granian-1w`, `floor-uvicorn-2w`."""
+    return f"{kind}-{asgi}-{workers}w"
+
+
+def figures(report: dict[str, Any], kind: str, asgi: str, workers: int) -> dict[str, Any]:
+    """One server's figures; files from before granian served the portal keyed uvicorn's as
+    `portal-2w`, without its name."""
+    found = report["servers"]
+    old = f"{kind}-{workers}w" if asgi == "uvicorn" else ""
+    result: dict[str, Any] = found.get(key(kind, asgi, workers)) or found.get(old, {})
+    return result
+
+
+def measured(report: dict[str, Any]) -> list[tuple[str, int]]:
+    """(server, workers) of every configuration in a results file, production's first."""
+    runs = set()
+    for k in report["servers"]:
+        parts = k.split("-")
+        runs.add((parts[1] if len(parts) == 3 else "uvicorn", int(parts[-1][:-1])))
+    return sorted(runs, key=lambda r: (r[0] != PRODUCTION, r))
 
 
 def _fig(m: dict[str, Any]) -> str:
@@ -31,18 +55,9 @@ def _cpu(x: dict[str, Any]) -> str:
 
 def tables(report: dict[str, Any]) -> str:
     out = []
-    # keys: portal-1w (uvicorn, what `portal serve` runs) or portal-granian-1w
-    runs = sorted(
-        {
-            (k.split("-")[1] if k.count("-") == 2 else "uvicorn", int(k.split("-")[-1][:-1]))
-            for k in report["servers"]
-        },
-        key=lambda r: (r[0] != "uvicorn", r),
-    )
-    for asgi, w in runs:
-        suffix = "" if asgi == "uvicorn" else f"-{asgi}"
-        portal = report["servers"].get(f"portal{suffix}-{w}w", {})
-        floor = report["servers"].get(f"floor{suffix}-{w}w", {})
+    for asgi, w in measured(report):
+        portal = figures(report, "portal", asgi, w)
+        floor = figures(report, "floor", asgi, w)
         out += [
             f"**{asgi}, {w} worker{'s' if w > 1 else ''}** "
             f"(wrk: 2 threads, {report['wrk']['connections']} connections unless said, "

@@ -1,5 +1,6 @@
-"""Start the portal as production does (`portal serve --workers N`), and the floor with the very
-same uvicorn command line (`portal.cli._serve_args`) pointed at `bench.floor_app:app`."""
+"""Start the portal as production does (`portal serve --workers N`, granian), and the floor with
+the very same command line (`portal.cli._serve_args`) pointed at `bench.floor_app:app`; or both
+under uvicorn, the server measured against it."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def worker_pids(self) -> list[int]:
-        """The processes that serve requests: uvicorn itself with one worker, else its children."""
+        """The processes that serve requests: the leaves of the server's process tree."""
         tree = [self.proc.pid, *procs.descendants(self.proc.pid)]
         kids = procs.children_map()
         return [p for p in tree if not kids.get(p) and not procs.is_helper(p)]
@@ -80,27 +81,26 @@ def _wait_ready(server: Server, timeout: float = 60) -> None:
     raise RuntimeError(f"{server.name} did not answer /health within {timeout:.0f}s")
 
 
-def granian_args(app: str, host: str, port: int, workers: int) -> list[str]:
-    """granian, set as close to `portal serve`'s uvicorn as it goes: uvloop, HTTP/1, no log."""
+def uvicorn_args(app: str, host: str, port: int, workers: int) -> list[str]:
+    """uvicorn, set as close to `portal serve`'s granian as it goes: uvloop, HTTP/1, no log."""
     return [
         sys.executable,
         "-m",
-        "granian",
-        "--interface",
-        "asgi",
+        "uvicorn",
+        app,
         "--host",
         host,
         "--port",
         str(port),
         "--workers",
         str(workers),
+        "--no-access-log",
         "--loop",
         "uvloop",
         "--http",
-        "1",
-        "--no-ws",
-        "--no-access-log",
-        app,
+        "httptools",
+        "--timeout-graceful-shutdown",
+        "10",
     ]
 
 
@@ -108,7 +108,7 @@ def start(
     kind: str,
     *,
     workers: int,
-    server: str = "uvicorn",
+    server: str = "granian",
     port: int,
     database_url: str,
     redis_url: str,
@@ -116,10 +116,10 @@ def start(
     log_path: Path,
 ) -> Server:
     env = server_env(database_url, redis_url, port, data_dir)
-    if server == "granian":
-        settings = load_settings(env)
+    settings = load_settings(env)
+    if server == "uvicorn":
         app = PORTAL_APP if kind == "portal" else FLOOR_APP
-        command = granian_args(app, settings.host, settings.port, workers)
+        command = uvicorn_args(app, settings.host, settings.port, workers)
     elif kind == "portal":
         command = [
             str(Path(sys.executable).with_name("portal")),
@@ -128,7 +128,6 @@ def start(
             str(workers),
         ]
     else:
-        settings = load_settings(env)
         command = [FLOOR_APP if a == PORTAL_APP else a for a in _serve_args(settings, workers)]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
@@ -142,9 +141,3 @@ def start(
         server.stop()
         raise
     return server
-
-
-def uvicorn_command(workers: int) -> str:
-    """The command `portal serve` runs, for the record."""
-    args = _serve_args(load_settings({}), workers)
-    return " ".join(["python", *args[1:]])

@@ -54,24 +54,31 @@ def _shared_metrics(env: dict[str, str]) -> Iterator[dict[str, str]]:
 
 
 def _serve_args(settings: Settings, workers: int) -> list[str]:
+    """granian: its HTTP/1 work runs in Rust, off the event loop. Chosen over uvicorn by the
+    bench (docs/PERFORMANCE.md, "Server and worker count"): one granian worker held the POST's
+    p99 under 50 ms in six runs of seven on two cores, two uvicorn workers in three."""
     return [
         sys.executable,
         "-m",
-        "uvicorn",
-        "portal.asgi:app",
+        "granian",
+        "--interface",
+        "asgi",
         "--host",
         settings.host,
         "--port",
         str(settings.port),
         "--workers",
         str(workers),
-        "--no-access-log",
         "--loop",
         "uvloop",
         "--http",
-        "httptools",
-        "--timeout-graceful-shutdown",
+        "1",
+        "--no-ws",
+        "--no-access-log",
+        "--respawn-failed-workers",
+        "--workers-kill-timeout",
         "10",
+        "portal.asgi:app",
     ]
 
 
@@ -90,11 +97,33 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _run_child(command: list[str], env: dict[str, str]) -> tuple[int, bool]:
+    """Run `command` to its end, passing SIGTERM and SIGINT on to it: a service manager stops
+    `portal serve` or `portal worker` by signalling this process, and the server or worker it
+    runs must shut down gracefully, not be left running without it. Returns the exit code and
+    whether it was asked to stop."""
+    child = subprocess.Popen(command, env=env)  # noqa: S603
+    stopped = False
+
+    def forward(signum: int, _frame: object) -> None:
+        nonlocal stopped
+        stopped = True
+        child.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return child.wait(), stopped
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings, servers = _settings()
     try:
         with _shared_metrics(_env(settings)) as env:
-            return subprocess.call(_serve_args(settings, args.workers), env=env)  # noqa: S603
+            code, _ = _run_child(_serve_args(settings, args.workers), env)
+            return code
     finally:
         if servers:
             servers.stop()
@@ -105,8 +134,8 @@ def _supervise_worker(env: dict[str, str]) -> int:
     pause = 1.0
     while True:
         started = time.monotonic()
-        code = subprocess.call([sys.executable, "-m", "workers"], env=env)
-        if code in (0, -signal.SIGINT, -signal.SIGTERM):
+        code, stopped = _run_child([sys.executable, "-m", "workers"], env)
+        if stopped or code in (0, -signal.SIGINT, -signal.SIGTERM):
             return 0
         pause = 1.0 if time.monotonic() - started > 60 else min(pause * 2, 30)
         print(f"portal worker: worker exited ({code}); restarting in {pause:.0f}s", file=sys.stderr)
@@ -124,8 +153,13 @@ def cmd_worker(_: argparse.Namespace) -> int:
             servers.stop()
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops `portal run` as Ctrl-C does, children and all
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Development: embedded servers, migrations, the portal and a worker, until Ctrl-C."""
+    signal.signal(signal.SIGTERM, _interrupt)
     settings, servers = _settings()
     children: list[subprocess.Popen[bytes]] = []
     stack = contextlib.ExitStack()
@@ -224,8 +258,13 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="portal", description="Wuhan AI subsidy portal")
     sub = p.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the portal over HTTP (uvicorn)")
-    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    serve = sub.add_parser("serve", help="serve the portal over HTTP (granian)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="granian worker processes (default 1: on 2 cores one keeps both busy)",
+    )
     serve.set_defaults(fn=cmd_serve)
 
     sub.add_parser("worker", help="run an arq worker, restarted if it dies").set_defaults(

@@ -32,7 +32,14 @@ def _start(data_dir: Path, port: int) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # As at a terminal: a test runner started in the background has SIGINT ignored, and a
+        # child inherits that, so Ctrl-C (SIGINT below) would never reach `portal run`.
+        preexec_fn=_sigint_as_at_a_terminal,
     )
+
+
+def _sigint_as_at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[str]) -> httpx.Response:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -33,6 +35,17 @@ def test_every_command_has_help(args: list[str]) -> None:
         [sys.executable, "-m", "portal.cli", *args, "--help"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "usage: portal" in out.stdout
+
+
+def test_every_portal_command_the_makefile_runs_exists() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    commands = re.findall(r"\$\(BIN\)/portal ([a-z-]+)", makefile)
+    assert commands  # `make run` at least
+    for command in commands:
+        out = subprocess.run(
+            [sys.executable, "-m", "portal.cli", command, "--help"], capture_output=True, text=True
+        )
+        assert out.returncode == 0, f"make runs `portal {command}`: {out.stderr.strip()}"
 
 
 async def test_users_create_makes_an_admin_who_gets_a_token(

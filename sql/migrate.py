@@ -7,6 +7,7 @@ to go on when a file that was applied has since changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -57,6 +58,19 @@ async def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
             await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
     finally:
         await conn.close()
+
+
+@functools.cache
+def _packaged_names() -> tuple[str, ...]:
+    return tuple(m.name for m in load_migrations())
+
+
+async def pending(conn: asyncpg.Connection) -> list[str]:
+    """The packaged migrations this database has not applied (all of them on an empty one)."""
+    applied: set[str] = set()
+    if await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):
+        applied = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+    return [name for name in _packaged_names() if name not in applied]
 
 
 async def _apply(conn: asyncpg.Connection, migrations: list[Migration]) -> list[str]:

@@ -7,6 +7,7 @@ import msgspec
 from litestar import Controller, Response, get
 
 from portal.context import Ctx
+from sql import migrate
 
 log = logging.getLogger("portal.health")
 
@@ -27,7 +28,11 @@ class HealthController(Controller):
         try:
             async with asyncio.timeout(2):
                 async with ctx.pool.acquire() as conn:
-                    await conn.fetchval("SELECT 1")
+                    missing = await migrate.pending(conn)
+            if missing:
+                # Served before `portal migrate` ran: every request would fail, so say so.
+                log.warning("health: migrations not applied: %s", ", ".join(missing))
+                database = "migrations_pending"
         except Exception as exc:
             log.warning("health: database unreachable: %r", exc)
             database = "unavailable"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
+import msgspec
 from litestar.testing import AsyncTestClient
 
 from portal.app import create_app
+from sql.migrate import migrate
 from sql.settings import Settings
+from tests.conftest import with_database
 from tests.factories import register
 
 
@@ -34,6 +38,36 @@ async def test_503_without_database_but_the_app_answers(
     r = await client.post("/api/v1/auth/token", json={"email": "a@b.cn", "password": "0123456789"})
     assert (r.status_code, r.json()["code"]) == (503, "service_unavailable")
     assert r.headers["retry-after"] == "5"
+
+
+async def test_health_says_503_until_the_migrations_are_applied(
+    settings: Settings, servers: Settings
+) -> None:
+    """`portal serve` started before `portal migrate`: the load balancer must not send it work."""
+    from domain.clock import SystemClock
+
+    assert servers.database_url
+    name = f"portal_test_empty_{os.getpid()}"
+    admin = await asyncpg.connect(servers.database_url)
+    await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    await admin.execute(f"CREATE DATABASE {name}")
+    url = with_database(servers.database_url, name)
+    try:
+        empty = msgspec.structs.replace(settings, database_url=url)
+        async with AsyncTestClient(create_app(empty, SystemClock())) as c:
+            r = await c.get("/health")
+            assert r.status_code == 503
+            assert r.json() == {
+                "status": "unavailable",
+                "database": "migrations_pending",
+                "redis": "ok",
+            }
+            await migrate(url)
+            r = await c.get("/health")
+            assert (r.status_code, r.json()["database"]) == (200, "ok")
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
 
 
 async def test_health_degraded_without_redis(settings: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -20,7 +21,8 @@ class Request:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     body: str | None = None
-    # Send an Idempotency-Key unique to each request (the prefix, the thread, a counter).
+    # Send an Idempotency-Key unique to each request (the prefix, the wrk run, the thread, a
+    # counter): a key of one run is never sent again by the next, which would replay it.
     idempotency_prefix: str | None = None
 
 
@@ -90,6 +92,7 @@ def _lua_string(text: str) -> str:
 
 def script(requests: list[Request]) -> str:
     """A wrk Lua script: each thread cycles through the requests from its own starting point."""
+    run = secrets.token_hex(4)  # wrk restarts its counters each run: keys must not repeat
     specs = []
     for r in requests:
         headers = ", ".join(
@@ -102,6 +105,7 @@ def script(requests: list[Request]) -> str:
             f"headers = {{{headers}}}, body = {body}, idem = {idem}}}"
         )
     return (
+        f"local run = {_lua_string(run)}\n"
         "local specs = {\n  "
         + ",\n  ".join(specs)
         + "\n}\n"
@@ -134,7 +138,7 @@ function request()
   local s = specs[i]
   if s.idem ~= nil then
     n = n + 1
-    s.headers["Idempotency-Key"] = s.idem .. "-" .. thread_id .. "-" .. n
+    s.headers["Idempotency-Key"] = s.idem .. "-" .. run .. "-" .. thread_id .. "-" .. n
     return wrk.format(s.method, s.path, s.headers, s.body)
   end
   return reqs[i]

@@ -56,7 +56,7 @@ def _shared_metrics(env: dict[str, str]) -> Iterator[dict[str, str]]:
 def _serve_args(settings: Settings, workers: int) -> list[str]:
     """granian: its HTTP/1 work runs in Rust, off the event loop. Chosen over uvicorn by the
     bench (docs/PERFORMANCE.md, "Server and worker count"): one granian worker held the POST's
-    p99 under 50 ms in six runs of seven on two cores, two uvicorn workers in three."""
+    p99 under 50 ms in seven runs of eight on two cores, two uvicorn workers in three."""
     return [
         sys.executable,
         "-m",

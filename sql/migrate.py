@@ -67,9 +67,10 @@ def _packaged_names() -> tuple[str, ...]:
 
 async def pending(conn: asyncpg.Connection) -> list[str]:
     """The packaged migrations this database has not applied (all of them on an empty one)."""
-    applied: set[str] = set()
-    if await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):
+    try:
         applied = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+    except asyncpg.UndefinedTableError:  # never migrated
+        applied = set()
     return [name for name in _packaged_names() if name not in applied]
 
 

@@ -14,13 +14,8 @@ import httpx
 from arq import create_pool
 from arq.connections import RedisSettings
 
+from tests.portal.serving import free_port
 from workers.serialization import deserialize, serialize
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _start(data_dir: Path, port: int) -> subprocess.Popen[str]:
@@ -64,7 +59,7 @@ def _stop(proc: subprocess.Popen[str]) -> str:
 
 
 async def test_portal_run_serves_health_docs_and_a_worker(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = _start(tmp_path, port)
     try:

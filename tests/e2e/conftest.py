@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +22,7 @@ import uvicorn
 from domain.clock import FrozenClock
 from portal.app import create_app
 from sql.settings import Settings
+from tests.portal.serving import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,16 +34,10 @@ class LiveServer:
     clock: FrozenClock
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(settings: Settings, clock: FrozenClock) -> Iterator[LiveServer]:
     """One portal process's worth: its own app, pool and Redis client, on a free port."""
-    port = _free_port()
+    port = free_port()
     app = create_app(settings, clock)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

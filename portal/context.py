@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import asyncpg
@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from redis.asyncio import Redis
 
 from domain.clock import Clock, business_date
+from portal.auth.callers import CallerCache
 from sql.settings import Settings
 
 
@@ -20,6 +21,7 @@ class Context:
     clock: Clock
     pool: asyncpg.Pool
     redis: Redis
+    callers: CallerCache = field(default_factory=CallerCache)
 
     def today(self) -> date:
         """Today's business date in China."""

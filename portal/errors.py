@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import asyncpg
@@ -16,6 +16,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import Send
 
 from domain.errors import RuleViolation
 from portal.i18n import language_of
@@ -90,8 +91,8 @@ _CODES: dict[int, str] = {
 }
 
 
-def _respond(request: Request[Any, Any, Any], err: ProblemError) -> Response[Problem]:
-    zh = language_of(request) == "zh"
+def problem_of(err: ProblemError, zh: bool) -> Problem:
+    """The document for `err`, in Chinese or English."""
     title_en, title_zh = _TITLES.get(err.status, ("Error", "错误"))
     errors = None
     if err.status == 422:
@@ -99,14 +100,43 @@ def _respond(request: Request[Any, Any, Any], err: ProblemError) -> Response[Pro
             FieldError(field=v.field or "$", code=v.code, message=v.message_zh if zh else v.message)
             for v in err.errors
         ]
-    problem = Problem(
+    return Problem(
         status=err.status,
         title=title_zh if zh else title_en,
         detail=(err.detail_zh or err.detail_en) if zh else err.detail_en,
         code=err.code,
         errors=errors,
     )
+
+
+def _respond(request: Request[Any, Any, Any], err: ProblemError) -> Response[Problem]:
+    problem = problem_of(err, language_of(request) == "zh")
     return Response(problem, status_code=err.status, media_type=PROBLEM_JSON, headers=err.headers)
+
+
+async def send_problem(
+    send: Send, problem: Problem, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer with `problem` from an ASGI middleware, before or instead of the handler."""
+    body = msgspec.json.encode(problem)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": problem.status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def not_signed_in(detail: str = "Sign in or send a bearer token.") -> ProblemError:
+    return ProblemError(
+        401, "unauthorized", detail, "请先登录。", headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def from_violation(v: RuleViolation) -> ProblemError:
@@ -139,11 +169,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Probl
     status = exc.status_code
     headers = dict(exc.headers or {})
     if isinstance(exc, NotAuthorizedException):
-        headers.setdefault("WWW-Authenticate", "Bearer")
-        detail = exc.detail if exc.detail != "Unauthorized" else "Sign in or send a bearer token."
-        return _respond(
-            request, ProblemError(401, "unauthorized", detail, "请先登录。", headers=headers)
-        )
+        err = not_signed_in(*([exc.detail] if exc.detail != "Unauthorized" else []))
+        return _respond(request, replace(err, headers={**err.headers, **headers}))
     if isinstance(exc, PermissionDeniedException):
         return _respond(
             request,

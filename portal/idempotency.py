@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-import msgspec
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
@@ -23,7 +22,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from portal.auth.client_address import client_address
-from portal.errors import PROBLEM_JSON, FieldError, Problem
+from portal.errors import FieldError, Problem, send_problem
 from portal.i18n import language_of
 from sql import idempotency as store
 
@@ -272,11 +271,4 @@ async def _send_problem(
         code=code,
         errors=[FieldError(field=HEADER, code=code, message=message)] if status == 422 else None,
     )
-    body = msgspec.json.encode(problem)
-    headers = [
-        (b"content-type", PROBLEM_JSON.encode()),
-        (b"content-length", str(len(body)).encode()),
-        *(extra_headers or []),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
+    await send_problem(send, problem, extra_headers)

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import msgspec
+from litestar.exceptions import NotAuthorizedException
 
 from domain.errors import RuleViolation
 from domain.fingerprint import fingerprint
@@ -148,8 +149,9 @@ async def _insert_draft(
         await _check_documents(conn, org_id, draft)
     app_id = uuid4()
     topic = "application.proposed" if proposed else "application.created"
+    token = author.unverified_token()
     try:
-        row: asyncpg.Record = await conn.fetchrow(
+        row: asyncpg.Record | None = await conn.fetchrow(
             Q.create_application,
             app_id,
             org_id,
@@ -177,6 +179,7 @@ async def _insert_draft(
             {"to_status": "draft", "actor_name": author.name, "type": handler.type},
             outbox.wakes_relay(topic),
             today,
+            token,
         )
     except asyncpg.UniqueViolationError as exc:
         if exc.table_name != "applications":
@@ -186,6 +189,10 @@ async def _insert_draft(
         if exc.column_name != "program_version":
             raise
         raise unknown_program(handler.program_code) from None
+    if row is None:  # the cached caller's token no longer holds: nothing was written
+        raise NotAuthorizedException()
+    if token is not None:
+        author.verified_by_write()
     return row, draft
 
 

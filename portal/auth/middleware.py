@@ -1,23 +1,30 @@
 """Resolve the caller before routing; anonymous callers get `scope["user"] = None`.
 
 The API takes bearer tokens; pages take the session cookie. It never refuses a request itself:
-the guards on each route decide, so public routes stay public.
+the guards on each route decide, so public routes stay public. The one exception is a caller
+taken from the cache (`portal.auth.callers`) whose token turns out, before the answer, not to
+hold any more: that request is answered 401.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
+from asyncpg import Record
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.accounts import Role
+from portal.auth.callers import CHECKED_IN_WRITE
 from portal.auth.guards import Guard
-from portal.auth.principal import Principal
+from portal.auth.principal import Principal, TokenCheck
 from portal.auth.tokens import bearer_from_header, token_hash
+from portal.errors import not_signed_in, problem_of, send_problem
+from portal.i18n import language_of
 from sql.queries import Q
 
 SESSION_COOKIE = "portal_session"
@@ -61,27 +68,87 @@ def _session_cookie(scope: Scope) -> str | None:
     return None
 
 
+def _principal(row: Record) -> Principal:
+    return Principal(
+        user_id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        org_id=row["org_id"],
+        roles=frozenset(Role(r) for r in row["roles"]),
+        language=row["language"],
+        org_uscc=row["org_uscc"],
+    )
+
+
+def _takes_cached_caller(scope: Scope) -> bool:
+    """The route's write checks a cached caller's token itself (`CHECKED_IN_WRITE`), and no
+    Idempotency-Key is sent: a key is claimed, and its answer stored, before the write runs."""
+    handler = scope.get("route_handler")
+    return (
+        handler is not None
+        and bool(handler.opt.get(CHECKED_IN_WRITE))
+        and _header(scope, b"idempotency-key") is None
+    )
+
+
+async def _read(scope: Scope, query: str, digest: bytes) -> Record | None:
+    ctx = scope["app"].state.ctx
+    row: Record | None = await ctx.pool.fetchrow(query, digest, ctx.clock.now())
+    return row
+
+
+def _checking(scope: Scope, send: Send, check: TokenCheck) -> Send:
+    """`send`, but an answer the write did not vouch for goes out only once the token has been
+    read again and holds; otherwise a 401 goes out instead, and the cached caller is dropped."""
+    refused = False
+
+    async def checked(message: Message) -> None:
+        nonlocal refused
+        if message["type"] == "http.response.start" and not check.verified:
+            ctx = scope["app"].state.ctx
+            row = await _read(scope, Q.principal_by_token, check.digest)
+            if row is None:
+                ctx.callers.evict(check.digest)
+                scope["user"] = None
+                refused = True
+                err = not_signed_in()
+                zh = language_of(ASGIConnection(scope)) == "zh"
+                headers = [(k.lower().encode(), v.encode()) for k, v in err.headers.items()]
+                await send_problem(send, problem_of(err, zh), headers)
+                return
+            check.verified = True
+            ctx.callers.put(check.digest, _principal(row), row["expires_at"], ctx.clock.now())
+        if not refused:
+            await send(message)
+
+    return checked
+
+
 class AuthMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         scope["user"] = None
         scope["auth"] = None
         token = bearer_from_header(_header(scope, b"authorization"))
-        query, secret = Q.principal_by_token, token
-        if token is None and not scope["path"].startswith("/api/"):
+        if token is not None:
+            send = await self._bearer(scope, send, token)
+        elif not scope["path"].startswith("/api/"):
             # Cookies never authenticate the API: it needs no CSRF defence that way.
-            query, secret = Q.principal_by_session, _session_cookie(scope)
-        if secret is not None:
-            ctx = scope["app"].state.ctx
-            row = await ctx.pool.fetchrow(query, token_hash(secret), ctx.clock.now())
+            secret = _session_cookie(scope)
+            row = await _read(scope, Q.principal_by_session, token_hash(secret)) if secret else None
             if row is not None:
-                scope["user"] = Principal(
-                    user_id=row["id"],
-                    email=row["email"],
-                    name=row["name"],
-                    org_id=row["org_id"],
-                    roles=frozenset(Role(r) for r in row["roles"]),
-                    language=row["language"],
-                    org_uscc=row["org_uscc"],
-                )
-                scope["auth"] = secret
+                scope["user"], scope["auth"] = _principal(row), secret
         await next_app(scope, receive, send)
+
+    async def _bearer(self, scope: Scope, send: Send, token: str) -> Send:
+        ctx = scope["app"].state.ctx
+        digest = token_hash(token)
+        cached = ctx.callers.get(digest, ctx.clock.now()) if _takes_cached_caller(scope) else None
+        if cached is not None:
+            check = TokenCheck(digest)
+            scope["user"], scope["auth"] = replace(cached, token_check=check), token
+            return _checking(scope, send, check)
+        row = await _read(scope, Q.principal_by_token, digest)
+        if row is not None:
+            scope["user"], scope["auth"] = _principal(row), token
+            ctx.callers.put(digest, scope["user"], row["expires_at"], ctx.clock.now())
+        return send

@@ -1,9 +1,24 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.accounts import Role
+
+
+@dataclass(slots=True, eq=False)
+class TokenCheck:
+    """A bearer token whose caller this request took from the process's cache
+    (`portal.auth.callers`) instead of reading it: it still has to be shown valid in the
+    database, either by the request's own write (which then sets `verified`) or by a read
+    before the answer goes out (`portal.auth.middleware`)."""
+
+    digest: bytes
+    verified: bool = False
+
+    def pending(self) -> bytes | None:
+        """The digest a write must check, or None if the token is already verified."""
+        return None if self.verified else self.digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +32,8 @@ class Principal:
     roles: frozenset[Role]
     language: str
     org_uscc: str | None = None  # their organization's, for a draft's fingerprint
+    # Set when the caller came from the cache, not the database; not part of who they are.
+    token_check: TokenCheck | None = field(default=None, compare=False)
 
     @property
     def actor(self) -> str:
@@ -25,3 +42,12 @@ class Principal:
 
     def has_any(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)
+
+    def verified_by_write(self) -> None:
+        """The request's write found the token valid: the answer need not read it again."""
+        if self.token_check is not None:
+            self.token_check.verified = True
+
+    def unverified_token(self) -> bytes | None:
+        """The token digest the request's write must check in its own statement, if any."""
+        return self.token_check.pending() if self.token_check is not None else None

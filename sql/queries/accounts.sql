@@ -25,8 +25,9 @@ UPDATE users SET password_hash = $2 WHERE id = $1;
 INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4);
 
 -- name: principal_by_token
--- The caller, with the USCC of their organization (a draft's fingerprint needs it: no more reads).
-SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language,
+-- The caller, with the USCC of their organization (a draft's fingerprint needs it: no more reads),
+-- and when the token expires (portal.auth.callers keeps the caller no longer).
+SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language, t.expires_at,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
 FROM api_tokens t
 JOIN users u ON u.id = t.user_id

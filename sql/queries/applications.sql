@@ -17,11 +17,23 @@ FROM organizations o WHERE o.id = $1;
 -- in one statement; run on its own it is its own transaction. Returns the stored row as
 -- application_by_id does. $19: whether to wake the relay (sql.outbox.wakes_relay). $5 NULL: the
 -- version of the program in effect on $20; none in effect fails the NOT NULL on program_version.
-WITH app AS (
+-- $21: the digest of a bearer token whose caller came from the process's cache
+-- (portal.auth.callers): nothing is written, and no row returned, unless in this statement's
+-- snapshot the token is still unrevoked and unexpired, and its user ($10) active and a member of
+-- organization $2 — what principal_by_token and the route's guard would require. NULL: the caller
+-- was read from the database for this request.
+WITH caller AS (
+    SELECT $21::bytea IS NULL OR EXISTS (
+        SELECT FROM api_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $21 AND t.revoked_at IS NULL AND t.expires_at > $11::timestamptz
+          AND u.id = $10::uuid AND u.is_active AND u.org_id = $2::uuid) AS holds
+), app AS (
     INSERT INTO applications (id, org_id, type, status, program_code, program_version, title, payload, filing_id,
                               amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)
-    VALUES ($1, $2, $3, 'draft', $4, coalesce($5, program_version_on($4, $20)), $6, $7, $8, $9, $10, $11, $11,
-            $12, $13)
+    SELECT $1::uuid, $2::uuid, $3::text, 'draft', $4::text, coalesce($5::integer, program_version_on($4, $20::date)),
+           $6::text, $7::jsonb, $8::uuid, $9::bigint, $10::uuid, $11::timestamptz, $11::timestamptz, $12::text,
+           $13::uuid
+    FROM caller WHERE caller.holds
     RETURNING *
 ), lines AS (
     INSERT INTO application_lines (application_id, line_no, kind, category, description, amount_fen,
@@ -31,7 +43,7 @@ WITH app AS (
                                                   amount_fen bigint, invoice_numbers text[], document_ids uuid[])
     RETURNING 1
 ), event AS (
-    INSERT INTO outbox (created_at, topic, payload) VALUES ($11, $15, $16) RETURNING id
+    INSERT INTO outbox (created_at, topic, payload) SELECT $11, $15::text, $16::jsonb FROM app RETURNING id
 )
 SELECT app.*, o.name AS org_name, o.uscc AS org_uscc,
        (SELECT count(*) FROM lines) AS line_count,

@@ -3,7 +3,7 @@ INSERT INTO web_sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, 
 
 -- name: principal_by_session
 -- The same shape as principal_by_token.
-SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language,
+SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language, s.expires_at,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
 FROM web_sessions s
 JOIN users u ON u.id = s.user_id

@@ -1,0 +1,49 @@
+"""Signed-in callers by bearer token, kept for up to a minute in each process.
+
+A cached caller is never trusted on its own. Only routes marked `CHECKED_IN_WRITE` take one,
+and there the token is checked again in the same statement as the route's write; any answer
+the write did not vouch for waits for a read of the token first (`portal.auth.middleware`). So
+a revoked or expired token stops working at once, as without the cache. What the cache saves
+is the read's round trip on the portal's busiest write (docs/PERFORMANCE.md, item 20).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from portal.auth.principal import Principal
+
+# The route option that says: this handler's write checks a cached caller's token itself.
+CHECKED_IN_WRITE = "token_checked_in_write"
+
+
+class CallerCache:
+    """Principals by token digest; bounded, oldest first out (why not a library: ~20 lines)."""
+
+    def __init__(self, ttl: timedelta = timedelta(seconds=60), size: int = 10_000) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._entries: dict[bytes, tuple[Principal, datetime]] = {}
+
+    def get(self, digest: bytes, now: datetime) -> Principal | None:
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        principal, until = entry
+        if now >= until:
+            del self._entries[digest]
+            return None
+        return principal
+
+    def put(self, digest: bytes, principal: Principal, expires: datetime, now: datetime) -> None:
+        """Keep `principal` until its token expires, or for the cache's time if sooner."""
+        self._entries.pop(digest, None)
+        while len(self._entries) >= self._size:
+            del self._entries[next(iter(self._entries))]
+        self._entries[digest] = (principal, min(now + self._ttl, expires))
+
+    def evict(self, digest: bytes) -> None:
+        self._entries.pop(digest, None)
+
+    def __len__(self) -> int:
+        return len(self._entries)

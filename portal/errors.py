@@ -133,6 +133,12 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+def forbidden() -> ProblemError:
+    return ProblemError(
+        403, "forbidden", "Your roles do not allow this.", "您的角色无权进行此操作。"
+    )
+
+
 def not_signed_in(detail: str = "Sign in or send a bearer token.") -> ProblemError:
     return ProblemError(
         401, "unauthorized", detail, "请先登录。", headers={"WWW-Authenticate": "Bearer"}
@@ -172,12 +178,7 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Probl
         err = not_signed_in(*([exc.detail] if exc.detail != "Unauthorized" else []))
         return _respond(request, replace(err, headers={**err.headers, **headers}))
     if isinstance(exc, PermissionDeniedException):
-        return _respond(
-            request,
-            ProblemError(
-                403, "forbidden", "Your roles do not allow this.", "您的角色无权进行此操作。"
-            ),
-        )
+        return _respond(request, forbidden())
     title_en, title_zh = _TITLES.get(status, ("Error", "错误"))
     detail = exc.detail or title_en
     return _respond(

@@ -305,6 +305,33 @@ CREATE TABLE public.idempotency_keys (
     CONSTRAINT idempotency_keys_status_code_check CHECK (((status_code >= 100) AND (status_code <= 599)))
 );
 
+CREATE TABLE public.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    password_hash text NOT NULL,
+    org_id uuid,
+    language text DEFAULT 'zh'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    phone text,
+    CONSTRAINT users_email_check CHECK ((email = lower(email))),
+    CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text]))),
+    CONSTRAINT users_phone_check CHECK ((phone ~ '^\+?[0-9]{6,20}$'::text))
+);
+
+CREATE VIEW public.live_tokens AS
+ SELECT t.token_hash,
+    t.expires_at,
+    u.id AS user_id,
+    u.email,
+    u.name,
+    u.org_id,
+    u.language
+   FROM (public.api_tokens t
+     JOIN public.users u ON ((u.id = t.user_id)))
+  WHERE ((t.revoked_at IS NULL) AND u.is_active);
+
 CREATE TABLE public.login_throttle (
     key text NOT NULL,
     failures integer NOT NULL,
@@ -464,21 +491,6 @@ CREATE TABLE public.user_roles (
     granted_at timestamp with time zone NOT NULL,
     granted_by uuid,
     CONSTRAINT user_roles_role_check CHECK ((role = ANY (ARRAY['reviewer'::text, 'approver'::text, 'finance'::text, 'admin'::text, 'auditor'::text])))
-);
-
-CREATE TABLE public.users (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    email text NOT NULL,
-    name text NOT NULL,
-    password_hash text NOT NULL,
-    org_id uuid,
-    language text DEFAULT 'zh'::text NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone NOT NULL,
-    phone text,
-    CONSTRAINT users_email_check CHECK ((email = lower(email))),
-    CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text]))),
-    CONSTRAINT users_phone_check CHECK ((phone ~ '^\+?[0-9]{6,20}$'::text))
 );
 
 CREATE TABLE public.web_sessions (

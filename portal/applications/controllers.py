@@ -10,7 +10,7 @@ from portal.applications import schemas as s
 from portal.applications import services
 from portal.applications.registry import ApplicationIn
 from portal.applications.views import application_out
-from portal.auth.callers import CHECKED_IN_WRITE
+from portal.auth.callers import CHECKED_IN_STATEMENT
 from portal.auth.guards import org_member, principal_of, signed_in
 from portal.auth.middleware import on_loop
 from portal.context import Ctx
@@ -30,7 +30,7 @@ class ApplicationController(Controller):
         operation_id="create_application",
         status_code=201,
         guards=[ORG_MEMBER],
-        opt={CHECKED_IN_WRITE: True},  # the draft's statement checks the token (item 20)
+        opt={CHECKED_IN_STATEMENT: True},  # the draft's statement checks the token (item 20)
         responses=problems(401, 403, 404, 409, 422),
         summary="Start an application as a draft",
     )

@@ -192,7 +192,7 @@ async def _insert_draft(
     if row is None:  # the cached caller's token no longer holds: nothing was written
         raise NotAuthorizedException()
     if token is not None:
-        author.verified_by_write()
+        author.verified_by_statement()
     return row, draft
 
 

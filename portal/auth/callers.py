@@ -1,10 +1,12 @@
 """Signed-in callers by bearer token, kept for up to a minute in each process.
 
-A cached caller is never trusted on its own. Only routes marked `CHECKED_IN_WRITE` take one,
-and there the token is checked again in the same statement as the route's write; any answer
-the write did not vouch for waits for a read of the token first (`portal.auth.middleware`). So
-a revoked or expired token stops working at once, as without the cache. What the cache saves
-is the read's round trip on the portal's busiest write (docs/PERFORMANCE.md, item 20).
+A cached caller is never trusted on its own. Only routes marked `CHECKED_IN_STATEMENT` take one,
+and there the route's own statement (today: a draft's write) checks the token again, in that
+statement's snapshot. An answer the statement did not vouch for waits for a read of the token,
+and for the route's guards passing on the caller as stored now (`portal.auth.middleware`). So a
+revoked or expired token, or a caller who lost what the route requires, stops working at once,
+as without the cache. What the cache saves is the read's round trip on the portal's busiest
+write (docs/PERFORMANCE.md, item 20).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from datetime import datetime, timedelta
 
 from portal.auth.principal import Principal
 
-# The route option that says: this handler's write checks a cached caller's token itself.
-CHECKED_IN_WRITE = "token_checked_in_write"
+# The route option that says: this handler's statement checks a cached caller's token itself.
+CHECKED_IN_STATEMENT = "token_checked_in_statement"
 
 
 class CallerCache:

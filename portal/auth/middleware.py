@@ -14,16 +14,17 @@ from typing import Any
 
 from asyncpg import Record
 from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.accounts import Role
-from portal.auth.callers import CHECKED_IN_WRITE
+from portal.auth.callers import CHECKED_IN_STATEMENT
 from portal.auth.guards import Guard
 from portal.auth.principal import Principal, TokenCheck
 from portal.auth.tokens import bearer_from_header, token_hash
-from portal.errors import not_signed_in, problem_of, send_problem
+from portal.errors import ProblemError, forbidden, not_signed_in, problem_of, send_problem
 from portal.i18n import language_of
 from sql.queries import Q
 
@@ -81,12 +82,13 @@ def _principal(row: Record) -> Principal:
 
 
 def _takes_cached_caller(scope: Scope) -> bool:
-    """The route's write checks a cached caller's token itself (`CHECKED_IN_WRITE`), and no
-    Idempotency-Key is sent: a key is claimed, and its answer stored, before the write runs."""
+    """The route's statement checks a cached caller's token itself (`CHECKED_IN_STATEMENT`),
+    and no Idempotency-Key is sent: a key is claimed, and its answer stored, before the
+    statement runs."""
     handler = scope.get("route_handler")
     return (
         handler is not None
-        and bool(handler.opt.get(CHECKED_IN_WRITE))
+        and bool(handler.opt.get(CHECKED_IN_STATEMENT))
         and _header(scope, b"idempotency-key") is None
     )
 
@@ -97,27 +99,43 @@ async def _read(scope: Scope, query: str, digest: bytes) -> Record | None:
     return row
 
 
+async def _refusal(scope: Scope, check: TokenCheck) -> ProblemError | None:
+    """Why the answer to a cached caller may not go out, read now: the token no longer holds
+    (401), or the route's guards refuse the caller as stored now (403). None: it may."""
+    ctx = scope["app"].state.ctx
+    row = await _read(scope, Q.principal_by_token, check.digest)
+    if row is None:
+        ctx.callers.evict(check.digest)
+        scope["user"] = None
+        return not_signed_in()
+    fresh = _principal(row)
+    ctx.callers.put(check.digest, fresh, row["expires_at"], ctx.clock.now())
+    if fresh != scope["user"]:  # roles or organization changed since it was cached
+        scope["user"] = fresh
+        try:
+            await scope["route_handler"].authorize_connection(ASGIConnection(scope))
+        except NotAuthorizedException:
+            return not_signed_in()
+        except PermissionDeniedException:
+            return forbidden()
+    return None
+
+
 def _checking(scope: Scope, send: Send, check: TokenCheck) -> Send:
-    """`send`, but an answer the write did not vouch for goes out only once the token has been
-    read again and holds; otherwise a 401 goes out instead, and the cached caller is dropped."""
+    """`send`, but an answer the route's statement did not vouch for goes out only once the
+    caller has been read again (`_refusal`); otherwise a 401 or 403 goes out instead."""
     refused = False
 
     async def checked(message: Message) -> None:
         nonlocal refused
         if message["type"] == "http.response.start" and not check.verified:
-            ctx = scope["app"].state.ctx
-            row = await _read(scope, Q.principal_by_token, check.digest)
-            if row is None:
-                ctx.callers.evict(check.digest)
-                scope["user"] = None
-                refused = True
-                err = not_signed_in()
+            err = await _refusal(scope, check)
+            refused = err is not None
+            if err is not None:
                 zh = language_of(ASGIConnection(scope)) == "zh"
                 headers = [(k.lower().encode(), v.encode()) for k, v in err.headers.items()]
                 await send_problem(send, problem_of(err, zh), headers)
-                return
             check.verified = True
-            ctx.callers.put(check.digest, _principal(row), row["expires_at"], ctx.clock.now())
         if not refused:
             await send(message)
 

@@ -10,14 +10,14 @@ from domain.accounts import Role
 class TokenCheck:
     """A bearer token whose caller this request took from the process's cache
     (`portal.auth.callers`) instead of reading it: it still has to be shown valid in the
-    database, either by the request's own write (which then sets `verified`) or by a read
+    database, either by the request's own statement (which then sets `verified`) or by a read
     before the answer goes out (`portal.auth.middleware`)."""
 
     digest: bytes
     verified: bool = False
 
     def pending(self) -> bytes | None:
-        """The digest a write must check, or None if the token is already verified."""
+        """The digest a statement must check, or None if the token is already verified."""
         return None if self.verified else self.digest
 
 
@@ -43,11 +43,11 @@ class Principal:
     def has_any(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)
 
-    def verified_by_write(self) -> None:
-        """The request's write found the token valid: the answer need not read it again."""
+    def verified_by_statement(self) -> None:
+        """The request's statement found the token valid: the answer need not read it again."""
         if self.token_check is not None:
             self.token_check.verified = True
 
     def unverified_token(self) -> bytes | None:
-        """The token digest the request's write must check in its own statement, if any."""
+        """The token digest the request's statement must check, if any."""
         return self.token_check.pending() if self.token_check is not None else None

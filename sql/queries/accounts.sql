@@ -27,12 +27,11 @@ INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1,
 -- name: principal_by_token
 -- The caller, with the USCC of their organization (a draft's fingerprint needs it: no more reads),
 -- and when the token expires (portal.auth.callers keeps the caller no longer).
-SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language, t.expires_at,
-       coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
-FROM api_tokens t
-JOIN users u ON u.id = t.user_id
-LEFT JOIN organizations o ON o.id = u.org_id
-WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.is_active;
+SELECT c.user_id AS id, c.email, c.name, c.org_id, o.uscc AS org_uscc, c.language, c.expires_at,
+       coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = c.user_id ORDER BY r.role), '{}') AS roles
+FROM live_tokens c
+LEFT JOIN organizations o ON o.id = c.org_id
+WHERE c.token_hash = $1 AND c.expires_at > $2;
 
 -- name: revoke_token
 UPDATE api_tokens SET revoked_at = $2

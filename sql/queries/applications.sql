@@ -19,14 +19,14 @@ FROM organizations o WHERE o.id = $1;
 -- version of the program in effect on $20; none in effect fails the NOT NULL on program_version.
 -- $21: the digest of a bearer token whose caller came from the process's cache
 -- (portal.auth.callers): nothing is written, and no row returned, unless in this statement's
--- snapshot the token is still unrevoked and unexpired, and its user ($10) active and a member of
--- organization $2 — what principal_by_token and the route's guard would require. NULL: the caller
--- was read from the database for this request.
+-- snapshot the token still holds (live_tokens, unexpired) for user $10, a member of organization
+-- $2: what principal_by_token and the route's guard require. NULL: the caller was read for this
+-- request.
 WITH caller AS (
     SELECT $21::bytea IS NULL OR EXISTS (
-        SELECT FROM api_tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = $21 AND t.revoked_at IS NULL AND t.expires_at > $11::timestamptz
-          AND u.id = $10::uuid AND u.is_active AND u.org_id = $2::uuid) AS holds
+        SELECT FROM live_tokens c
+        WHERE c.token_hash = $21 AND c.expires_at > $11::timestamptz AND c.user_id = $10::uuid
+          AND c.org_id = $2::uuid) AS holds
 ), app AS (
     INSERT INTO applications (id, org_id, type, status, program_code, program_version, title, payload, filing_id,
                               amount_requested_fen, created_by, created_at, updated_at, fingerprint, proposed_by)

@@ -1,5 +1,6 @@
-"""The POST's cached caller (portal.auth.callers): a revoked, expired or deactivated token stops
-working at once, although the process still holds its caller, and nothing is half-written."""
+"""The POST's cached caller (portal.auth.callers): a revoked, expired or deactivated token, or a
+caller who left their organization, stops working at once although the process still holds the
+caller, and nothing is half-written."""
 
 from __future__ import annotations
 
@@ -74,6 +75,19 @@ async def test_a_deactivated_user_writes_nothing(
     org, headers = await _signed_in_and_cached(client)
     await pool.execute("UPDATE users SET is_active = false WHERE org_id = $1", org["org"]["id"])
     _refused(await client.post(URL, json=filing_body(), headers=headers))
+    assert await _written(pool, org["org"]["id"]) == (2, 2, 2)
+
+
+async def test_a_caller_no_longer_of_an_organization_is_refused_with_403(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    """The token still holds, but the route's guard (org members only) no longer passes on the
+    caller as stored now: the answer, whatever it was, becomes the guard's 403."""
+    org, headers = await _signed_in_and_cached(client)
+    await pool.execute("UPDATE users SET org_id = NULL WHERE org_id = $1", org["org"]["id"])
+    for body in (filing_body(), filing_body(expected_attendance=-1)):
+        r = await client.post(URL, json=body, headers=headers)
+        assert (r.status_code, r.json()["code"]) == (403, "forbidden"), r.text
     assert await _written(pool, org["org"]["id"]) == (2, 2, 2)
 
 

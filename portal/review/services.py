@@ -204,9 +204,15 @@ _QUEUE_FILTERS = (
 )
 
 
-@lru_cache(maxsize=64)
-def _queue_sql(present: tuple[bool, ...], after: bool) -> str:
-    """The work-queue statement for this combination of filters (see Q.work_queue)."""
+@lru_cache(maxsize=128)
+def _queue_sql(present: tuple[bool, ...], after: bool, limit: int) -> str:
+    """The work-queue statement for this combination of filters (see Q.work_queue).
+
+    The limit is written into the statement, not sent as a parameter: PostgreSQL costs a generic
+    plan with an unknown LIMIT as if it returned a share of the table (~20,000 against ~500 at
+    1M rows), so it planned every execution afresh (docs/PERFORMANCE.md, item 21). `limit` is
+    an int from a validated query parameter, never text.
+    """
     parts, n = [Q.work_queue_search if present[3] else Q.work_queue], 0
     for given, condition in zip(present, _QUEUE_FILTERS, strict=True):
         if given:
@@ -215,7 +221,7 @@ def _queue_sql(present: tuple[bool, ...], after: bool) -> str:
     if after:
         parts.append(f"  AND (a.created_at, a.id) > (${n + 1}::timestamptz, ${n + 2}::uuid)")
         n += 2
-    parts.append(f"ORDER BY a.created_at, a.id\nLIMIT ${n + 1}")
+    parts.append(f"ORDER BY a.created_at, a.id\nLIMIT {int(limit)}")
     return "\n".join(parts)
 
 
@@ -234,8 +240,8 @@ async def queue(
     args: list[Any] = [f for f in filters if f is not None]
     if after_at is not None:
         args += [after_at, after_id]
-    sql = _queue_sql(tuple(f is not None for f in filters), after_at is not None)
-    rows = await pool.fetch(sql, *args, limit + 1)
+    sql = _queue_sql(tuple(f is not None for f in filters), after_at is not None, limit + 1)
+    rows = await pool.fetch(sql, *args)
     items = [summary(r) for r in rows[:limit]]
     more = len(rows) > limit
     return s.Page(

@@ -1,0 +1,50 @@
+"""The work queue's statements keep their plan (portal.review.services._queue_sql)."""
+
+from __future__ import annotations
+
+import asyncpg
+from litestar.testing import AsyncTestClient
+
+from portal.review import services
+from tests.factories import bearer, register
+from tests.portal.flows import filing_body
+
+# Copies of one draft: enough rows for the planner to cost plans as it does at scale.
+_COPIES = """
+INSERT INTO applications (id, org_id, type, status, program_code, program_version, title, payload,
+                          created_by, created_at, updated_at)
+SELECT gen_random_uuid(), org_id, type, status, program_code, program_version, title, payload,
+       created_by, created_at + n * interval '1 second', updated_at
+FROM applications, generate_series(1, 20000) AS n
+"""
+
+
+async def test_the_queue_keeps_a_generic_plan(client: AsyncTestClient, db_url: str) -> None:
+    """PostgreSQL costs a generic plan with an unknown LIMIT as if it returned a share of the
+    table, and then plans every execution afresh; with the limit in the statement it keeps one."""
+    org = await register(client)
+    r = await client.post("/api/v1/applications", json=filing_body(), headers=bearer(org["token"]))
+    assert r.status_code == 201, r.text
+    pool = await asyncpg.create_pool(db_url, min_size=1, max_size=1)
+    try:
+        await pool.execute(_COPIES)
+        await pool.execute("ANALYZE applications")
+        for _ in range(10):
+            page = await services.queue(
+                pool,
+                status="draft",
+                type_=None,
+                program="event-support",
+                q=None,
+                limit=50,
+                cursor=None,
+            )
+            assert len(page.items) == 50 and page.next_cursor is not None
+        plans = await pool.fetchrow(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%FROM applications a%ORDER BY a.created_at, a.id%'"
+        )
+    finally:
+        await pool.close()
+    assert plans is not None
+    assert plans["generic_plans"] >= 4, dict(plans)

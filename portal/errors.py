@@ -175,7 +175,7 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Probl
     status = exc.status_code
     headers = dict(exc.headers or {})
     if isinstance(exc, NotAuthorizedException):
-        err = not_signed_in(*([exc.detail] if exc.detail != "Unauthorized" else []))
+        err = not_signed_in() if exc.detail == "Unauthorized" else not_signed_in(exc.detail)
         return _respond(request, replace(err, headers={**err.headers, **headers}))
     if isinstance(exc, PermissionDeniedException):
         return _respond(request, forbidden())

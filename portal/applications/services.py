@@ -191,8 +191,7 @@ async def _insert_draft(
         raise unknown_program(handler.program_code) from None
     if row is None:  # the cached caller's token no longer holds: nothing was written
         raise NotAuthorizedException()
-    if token is not None:
-        author.verified_by_statement()
+    author.verified_by_statement()
     return row, draft
 
 

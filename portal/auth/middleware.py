@@ -2,8 +2,8 @@
 
 The API takes bearer tokens; pages take the session cookie. It never refuses a request itself:
 the guards on each route decide, so public routes stay public. The one exception is a caller
-taken from the cache (`portal.auth.callers`) whose token turns out, before the answer, not to
-hold any more: that request is answered 401.
+taken from the cache (`portal.auth.callers`) who turns out, before the answer, no longer to hold
+a valid token (401) or to pass the route's guards (403).
 """
 
 from __future__ import annotations
@@ -160,7 +160,8 @@ class AuthMiddleware(ASGIMiddleware):
     async def _bearer(self, scope: Scope, send: Send, token: str) -> Send:
         ctx = scope["app"].state.ctx
         digest = token_hash(token)
-        cached = ctx.callers.get(digest, ctx.clock.now()) if _takes_cached_caller(scope) else None
+        cacheable = _takes_cached_caller(scope)
+        cached = ctx.callers.get(digest, ctx.clock.now()) if cacheable else None
         if cached is not None:
             check = TokenCheck(digest)
             scope["user"], scope["auth"] = replace(cached, token_check=check), token
@@ -168,5 +169,6 @@ class AuthMiddleware(ASGIMiddleware):
         row = await _read(scope, Q.principal_by_token, digest)
         if row is not None:
             scope["user"], scope["auth"] = _principal(row), token
-            ctx.callers.put(digest, scope["user"], row["expires_at"], ctx.clock.now())
+            if cacheable:  # only routes that can use it fill the cache
+                ctx.callers.put(digest, scope["user"], row["expires_at"], ctx.clock.now())
         return send

@@ -16,10 +16,6 @@ class TokenCheck:
     digest: bytes
     verified: bool = False
 
-    def pending(self) -> bytes | None:
-        """The digest a statement must check, or None if the token is already verified."""
-        return None if self.verified else self.digest
-
 
 @dataclass(frozen=True, slots=True)
 class Principal:
@@ -50,4 +46,5 @@ class Principal:
 
     def unverified_token(self) -> bytes | None:
         """The token digest the request's statement must check, if any."""
-        return self.token_check.pending() if self.token_check is not None else None
+        check = self.token_check
+        return check.digest if check is not None and not check.verified else None

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from bench.seed import STAFF_TOKEN, Seeded, applicant_token
+from domain.accounts import STAFF_ROLES
 from portal.auth.tokens import token_hash
 from portal.review.services import _queue_sql as queue_sql
 from sql.queries import Q
@@ -37,6 +38,8 @@ def _literal(value: Any) -> str:
         return "'\\x" + value.hex() + "'::bytea"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, list):  # of text
+        return "ARRAY[" + ", ".join(_literal(v) for v in value) + "]::text[]"
     return "'" + str(value).replace("'", "''") + "'"  # standard_conforming_strings is on
 
 
@@ -75,33 +78,35 @@ async def hot_queries(conn: asyncpg.Connection, meta: Seeded) -> list[tuple[str,
         sample["org_id"],
     )
     now = meta.watermark
+    # The queue's statement checks a cached caller's token itself (work_queue_caller).
+    caller = [token_hash(STAFF_TOKEN), now, sorted(role.value for role in STAFF_ROLES)]
     return [
         ("auth: principal_by_token", Q.principal_by_token, [token_hash(applicant_token(0)), now]),
         ("auth: principal_by_token (staff)", Q.principal_by_token, [token_hash(STAFF_TOKEN), now]),
         (
             "queue: status+program, first page",
             queue_sql((True, False, True, False), False, 51),
-            ["submitted", "event-support"],
+            [*caller, "submitted", "event-support"],
         ),
         (
             "queue: status+program, keyset page",
             queue_sql((True, False, True, False), True, 51),
-            ["submitted", "event-support", sample["created_at"], sample["id"]],
+            [*caller, "submitted", "event-support", sample["created_at"], sample["id"]],
         ),
         (
             "queue: rare status+program, keyset page",
             queue_sql((True, False, True, False), True, 51),
-            ["lapsed", "ipo-overseas", sample["created_at"], sample["id"]],
+            [*caller, "lapsed", "ipo-overseas", sample["created_at"], sample["id"]],
         ),
         (
             "queue: rare status only, keyset page",
             queue_sql((True, False, False, False), True, 51),
-            ["lapsed", sample["created_at"], sample["id"]],
+            [*caller, "lapsed", sample["created_at"], sample["id"]],
         ),
         (
             "queue: status only, keyset page",
             queue_sql((True, False, False, False), True, 51),
-            ["reviewed", sample["created_at"], sample["id"]],
+            [*caller, "reviewed", sample["created_at"], sample["id"]],
         ),
         ("get: application_full", Q.application_full, [sample["id"]]),
         ("org list: first page", Q.org_applications, [sample["org_id"], 51]),

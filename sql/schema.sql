@@ -81,6 +81,17 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION public.token_holds_with_role(p_digest bytea, p_at timestamp with time zone, p_roles text[]) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (
+        SELECT FROM live_tokens c JOIN user_roles r ON r.user_id = c.user_id
+        WHERE c.token_hash = p_digest AND c.expires_at > p_at AND r.role = ANY (p_roles)
+    );
+END
+$$;
+
 CREATE TABLE public.api_tokens (
     token_hash bytea NOT NULL,
     user_id uuid NOT NULL,

@@ -1,12 +1,13 @@
 """Signed-in callers by bearer token, kept for up to a minute in each process.
 
 A cached caller is never trusted on its own. Only routes marked `CHECKED_IN_STATEMENT` take one,
-and there the route's own statement (today: a draft's write) checks the token again, in that
-statement's snapshot. An answer the statement did not vouch for waits for a read of the token,
-and for the route's guards passing on the caller as stored now (`portal.auth.middleware`). So a
-revoked or expired token, or a caller who lost what the route requires, stops working at once,
-as without the cache. What the cache saves is the read's round trip on the portal's busiest
-write (docs/PERFORMANCE.md, item 20).
+and there the route's own statement (today: a draft's write, and a page of the staff work queue)
+checks the token again, in that statement's snapshot. An answer the statement did not vouch for
+waits for a read of the token, and for the route's guards passing on the caller as stored now
+(`portal.auth.middleware`). So a revoked or expired token, or a caller who lost what the route
+requires, stops working at once, as without the cache. What the cache saves is the read's round
+trip on the portal's busiest write and its busiest staff read (docs/PERFORMANCE.md, items 20
+and 22).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from domain.accounts import STAFF_ROLES, Role
 from portal.applications import schemas as s
+from portal.auth.callers import CHECKED_IN_STATEMENT
 from portal.auth.guards import has_role, principal_of
 from portal.auth.middleware import on_loop
 from portal.context import Ctx
@@ -25,12 +26,14 @@ class ReviewController(Controller):
     @get(
         operation_id="work_queue",
         guards=[on_loop(has_role(*STAFF_ROLES))],
+        opt={CHECKED_IN_STATEMENT: True},  # the page's statement checks the token (item 22)
         responses=problems(401, 403, 422),
         summary="The work queue: filter by status, type, program and text; oldest first",
     )
     async def work_queue(
         self,
         ctx: Ctx,
+        request: AnyRequest,
         status: FromQuery[s.StatusName | None] = None,
         type: FromQuery[s.TypeName | None] = None,
         program: Annotated[str | None, Parameter(max_length=40)] = None,
@@ -39,7 +42,15 @@ class ReviewController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> s.Page:
         return await services.queue(
-            ctx.pool, status=status, type_=type, program=program, q=q, limit=limit, cursor=cursor
+            ctx.pool,
+            principal_of(request),
+            ctx.clock.now(),
+            status=status,
+            type_=type,
+            program=program,
+            q=q,
+            limit=limit,
+            cursor=cursor,
         )
 
     @post(

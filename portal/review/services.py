@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.accounts import STAFF_ROLES
 from domain.errors import RuleViolation
 from domain.event_support import ReviewedLine, review_lines
 from domain.lifecycle import Action, Status, check_decision, next_status
@@ -194,7 +195,7 @@ async def decide(
     return await application_out(pool, application_id, principal, language)
 
 
-# The work queue's filters, in the order their parameters are numbered.
+# The work queue's filters, in the order their parameters are numbered after work_queue_caller's.
 _QUEUE_FILTERS = (
     "a.status = ${}",
     "a.type = ${}",
@@ -202,6 +203,8 @@ _QUEUE_FILTERS = (
     "(a.reference = ${0} OR a.title ILIKE '%' || ${0} || '%' OR o.name ILIKE '%' || ${0} || '%'"
     " OR o.uscc = upper(${0}))",
 )
+_CALLER_PARAMS = 3  # work_queue_caller's: the token digest, the time, the roles
+_STAFF_ROLES = sorted(role.value for role in STAFF_ROLES)  # what the route's guard requires
 
 
 @lru_cache(maxsize=128)
@@ -213,7 +216,8 @@ def _queue_sql(present: tuple[bool, ...], after: bool, limit: int) -> str:
     1M rows), so it planned every execution afresh (docs/PERFORMANCE.md, item 21). `limit` is
     an int from a validated query parameter, never text.
     """
-    parts, n = [Q.work_queue_search if present[3] else Q.work_queue], 0
+    parts = [Q.work_queue_search if present[3] else Q.work_queue, Q.work_queue_caller]
+    n = _CALLER_PARAMS
     for given, condition in zip(present, _QUEUE_FILTERS, strict=True):
         if given:
             n += 1
@@ -227,6 +231,8 @@ def _queue_sql(present: tuple[bool, ...], after: bool, limit: int) -> str:
 
 async def queue(
     pool: asyncpg.Pool,
+    caller: Principal,
+    now: dt.datetime,
     *,
     status: str | None,
     type_: str | None,
@@ -237,11 +243,14 @@ async def queue(
 ) -> s.Page:
     after_at, after_id = decode_cursor(cursor)
     filters = (status, type_, program, q or None)
-    args: list[Any] = [f for f in filters if f is not None]
+    args: list[Any] = [caller.unverified_token(), now, _STAFF_ROLES]
+    args += [f for f in filters if f is not None]
     if after_at is not None:
         args += [after_at, after_id]
     sql = _queue_sql(tuple(f is not None for f in filters), after_at is not None, limit + 1)
     rows = await pool.fetch(sql, *args)
+    if rows:  # an empty page cannot tell a refused token from an empty queue: it is read again
+        caller.verified_by_statement()
     items = [summary(r) for r in rows[:limit]]
     more = len(rows) > limit
     return s.Page(

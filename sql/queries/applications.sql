@@ -131,23 +131,30 @@ ORDER BY a.created_at DESC, a.id DESC
 LIMIT $4;
 
 -- name: work_queue
--- Staff work queue, oldest first, keyset on (created_at, id). portal.review.services.queue appends
--- only the filters given, then the order and the limit: one statement per combination of filters,
--- so PostgreSQL plans each for what it filters on, and can keep that plan (a single statement with
--- "$1 IS NULL OR …" for every filter has a generic plan that scans the table). The organization
--- comes from a scalar subquery rather than a join: a one-table query is planned in half the time.
+-- Staff work queue, oldest first, keyset on (created_at, id). portal.review.services.queue adds
+-- work_queue_caller, then only the filters given, then the order and the limit: one statement per
+-- combination of filters, so PostgreSQL plans each for what it filters on, and can keep that plan
+-- (a single statement with "$1 IS NULL OR …" for every filter has a generic plan that scans the
+-- table). The organization comes from a scalar subquery rather than a join: a one-table query is
+-- planned in half the time.
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
        a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, a.org_id,
        (SELECT o.name FROM organizations o WHERE o.id = a.org_id) AS org_name
 FROM applications a
-WHERE true
 
 -- name: work_queue_search
 -- work_queue when the text filter (which reads the organization too) is given.
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
        a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, a.org_id, o.name AS org_name
 FROM applications a JOIN organizations o ON o.id = a.org_id
-WHERE true
+
+-- name: work_queue_caller
+-- The work queue's first condition. $1: the digest of a bearer token whose caller came from the
+-- process's cache (portal.auth.callers): no row is returned unless, in this statement's snapshot,
+-- the token still holds for a user with one of the roles $3 (token_holds_with_role, at $2). NULL:
+-- the caller was read for this request. It names no column, so it is tested once, before any
+-- row is read.
+WHERE ($1::bytea IS NULL OR token_holds_with_role($1, $2::timestamptz, $3::text[]))
 
 -- name: reserve_budget
 -- Atomic under concurrency: the condition and the increment are one statement on one row.

@@ -1,6 +1,6 @@
-"""The POST's cached caller (portal.auth.callers): a revoked, expired or deactivated token, or a
-caller who left their organization, stops working at once although the process still holds the
-caller, and nothing is half-written."""
+"""Cached callers (portal.auth.callers), on the draft's POST and the staff work queue: a revoked,
+expired or deactivated token, or a caller who left their organization or lost their roles, stops
+working at once although the process still holds the caller, and nothing is half-written."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from portal.auth.callers import CallerCache
 from portal.auth.principal import Principal
 from sql.settings import Settings
 from tests.factories import bearer, register
-from tests.portal.conftest import concurrently
+from tests.portal.conftest import StaffFactory, concurrently
 from tests.portal.flows import filing_body
 
 URL = "/api/v1/applications"
@@ -121,6 +121,59 @@ async def test_drafts_racing_a_logout_are_whole_or_absent(
     assert responses[12].status_code == 204
     assert await _written(pool, org["org"]["id"]) == (2 + len(created),) * 3
     _refused(await client.post(URL, json=filing_body(), headers=headers))
+
+
+QUEUE = "/api/v1/admin/applications?status=draft"
+
+
+async def _reviewer_cached(client: AsyncTestClient, staff: StaffFactory) -> dict[str, str]:
+    """A reviewer who has read a queue of one draft twice: the second time as a cached caller."""
+    org = await register(client)
+    r = await client.post(URL, json=filing_body(), headers=bearer(org["token"]))
+    assert r.status_code == 201, r.text
+    headers = bearer(await staff("reviewer"))
+    for _ in range(2):
+        r = await client.get(QUEUE, headers=headers)
+        assert r.status_code == 200, r.text
+        assert len(r.json()["items"]) == 1
+    return headers
+
+
+async def test_a_revoked_staff_token_reads_no_queue(
+    client: AsyncTestClient, staff: StaffFactory
+) -> None:
+    """The page's statement finds the token revoked and returns no row; the empty page is not
+    vouched for, so the token is read again before it goes out."""
+    headers = await _reviewer_cached(client, staff)
+    assert (await client.post("/api/v1/auth/logout", headers=headers)).status_code == 204
+    _refused(await client.get(QUEUE, headers=headers))
+    _refused(await client.get(QUEUE + "&cursor=not-a-cursor", headers=headers))  # before its 422
+
+
+async def test_a_deactivated_reviewer_reads_no_queue(
+    client: AsyncTestClient, pool: asyncpg.Pool, staff: StaffFactory
+) -> None:
+    headers = await _reviewer_cached(client, staff)
+    await pool.execute("UPDATE users SET is_active = false WHERE org_id IS NULL")
+    _refused(await client.get(QUEUE, headers=headers))
+
+
+async def test_a_reviewer_without_roles_any_more_is_refused_with_403(
+    client: AsyncTestClient, pool: asyncpg.Pool, staff: StaffFactory
+) -> None:
+    headers = await _reviewer_cached(client, staff)
+    await pool.execute("DELETE FROM user_roles")
+    r = await client.get(QUEUE, headers=headers)
+    assert (r.status_code, r.json()["code"]) == (403, "forbidden"), r.text
+
+
+async def test_an_empty_queue_reads_the_token_and_is_answered(
+    client: AsyncTestClient, staff: StaffFactory
+) -> None:
+    headers = await _reviewer_cached(client, staff)
+    r = await client.get("/api/v1/admin/applications?status=submitted", headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["items"] == []
 
 
 def _principal(name: str = "张三") -> Principal:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from uuid import uuid4
+
 from litestar.testing import AsyncTestClient
 
+from domain.accounts import Role
+from portal.auth.principal import Principal, TokenCheck
+from portal.auth.tokens import token_hash
 from portal.review import services
 from sql.pool import create_pool
 from tests.factories import bearer, register
+from tests.portal.conftest import StaffFactory
 from tests.portal.flows import filing_body
 
 # Copies of one draft: enough rows for the planner to cost plans as it does at scale.
@@ -19,9 +26,13 @@ FROM applications, generate_series(1, 20000) AS n
 """
 
 
-async def test_the_queue_keeps_a_generic_plan(client: AsyncTestClient, db_url: str) -> None:
+async def test_the_queue_keeps_a_generic_plan(
+    client: AsyncTestClient, db_url: str, staff: StaffFactory
+) -> None:
     """PostgreSQL costs a generic plan with an unknown LIMIT as if it returned a share of the
-    table, and then plans every execution afresh; with the limit in the statement it keeps one."""
+    table, and then plans every execution afresh; with the limit in the statement it keeps one,
+    for callers read for the request and for cached callers whose token the statement checks."""
+    digest = token_hash(await staff("reviewer"))
     org = await register(client)
     r = await client.post("/api/v1/applications", json=filing_body(), headers=bearer(org["token"]))
     assert r.status_code == 201, r.text
@@ -29,9 +40,13 @@ async def test_the_queue_keeps_a_generic_plan(client: AsyncTestClient, db_url: s
     try:
         await pool.execute(_COPIES)
         await pool.execute("ANALYZE applications")
-        for _ in range(10):
+        for n in range(12):
+            cached = n % 2 == 0
+            caller = _reviewer(TokenCheck(digest) if cached else None)
             page = await services.queue(
                 pool,
+                caller,
+                datetime.now(UTC),
                 status="draft",
                 type_=None,
                 program="event-support",
@@ -40,6 +55,7 @@ async def test_the_queue_keeps_a_generic_plan(client: AsyncTestClient, db_url: s
                 cursor=None,
             )
             assert len(page.items) == 50 and page.next_cursor is not None
+            assert caller.unverified_token() is None  # the cached caller's token was checked
         plans = await pool.fetchrow(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
             services._queue_sql((True, False, True, False), False, 51),
@@ -47,4 +63,9 @@ async def test_the_queue_keeps_a_generic_plan(client: AsyncTestClient, db_url: s
     finally:
         await pool.close()
     assert plans is not None
-    assert plans["generic_plans"] >= 4, dict(plans)
+    assert plans["generic_plans"] >= 6, dict(plans)
+
+
+def _reviewer(check: TokenCheck | None) -> Principal:
+    roles = frozenset({Role.REVIEWER})
+    return Principal(uuid4(), "r@wuhan.gov.cn", "审核人", None, roles, "zh", token_check=check)

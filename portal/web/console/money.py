@@ -164,8 +164,11 @@ async def _publicity_page(
     submitted: dict[str, Any] | None = None,
 ) -> Template:
     batches = await publicity.list_batches(ctx.pool)
+    principal = principal_of(request)
     approved = await review.queue(
         ctx.pool,
+        principal,
+        ctx.clock.now(),
         status="approved",
         type_=None,
         program=None,
@@ -173,7 +176,6 @@ async def _publicity_page(
         limit=APPROVED_LIMIT,
         cursor=None,
     )
-    principal = principal_of(request)
     return render(
         request,
         "publicity.html",

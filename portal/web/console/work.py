@@ -105,6 +105,8 @@ class WorkPages:
         search = (q or "").replace("\x00", "").strip() or None
         result = await review.queue(
             ctx.pool,
+            principal,
+            ctx.clock.now(),
             status=chosen,
             type_=type or None,
             program=program or None,

@@ -196,10 +196,14 @@ async def decide(
 
 
 # The work queue's filters, in the order their parameters are numbered after work_queue_caller's.
+# Status, type and program reach the planner as sub-selects, not values: it then costs every call
+# alike and keeps one plan, where with the values it planned each common status + program page
+# afresh, ~100 µs of PostgreSQL's CPU a page at 1M rows (docs/PERFORMANCE.md, item 23). The index
+# still takes them: a sub-select's result feeds an index condition like a parameter.
 _QUEUE_FILTERS = (
-    "a.status = ${}",
-    "a.type = ${}",
-    "a.program_code = ${}",
+    "a.status = (SELECT ${}::text)",
+    "a.type = (SELECT ${}::text)",
+    "a.program_code = (SELECT ${}::text)",
     "(a.reference = ${0} OR a.title ILIKE '%' || ${0} || '%' OR o.name ILIKE '%' || ${0} || '%'"
     " OR o.uscc = upper(${0}))",
 )

@@ -167,20 +167,38 @@ async def same_thing(conn: asyncpg.Connection | asyncpg.Pool, row: asyncpg.Recor
 
 
 def summary(r: asyncpg.Record) -> s.ApplicationSummary:
+    """A row of the work queue or of an organization's list: the summary's columns in its order,
+    the amounts in fen. Taken by position, a third faster than by name; a page makes fifty
+    (docs/PERFORMANCE.md, item 24)."""
+    (
+        app_id,
+        app_type,
+        status,
+        reference,
+        program_code,
+        title,
+        requested_fen,
+        approved_fen,
+        created_at,
+        updated_at,
+        submitted_at,
+        org_id,
+        org_name,
+    ) = r
     return s.ApplicationSummary(
-        id=r["id"],
-        type=r["type"],
-        status=r["status"],
-        reference=r["reference"],
-        program_code=r["program_code"],
-        title=r["title"],
-        amount_requested=_money(r["amount_requested_fen"]),
-        amount_approved=_money(r["amount_approved_fen"]),
-        created_at=r["created_at"],
-        updated_at=r["updated_at"],
-        submitted_at=r["submitted_at"],
-        org_id=r.get("org_id"),
-        org_name=r.get("org_name"),
+        app_id,
+        app_type,
+        status,
+        reference,
+        program_code,
+        title,
+        None if requested_fen is None else fen_text(requested_fen),
+        None if approved_fen is None else fen_text(approved_fen),
+        created_at,
+        updated_at,
+        submitted_at,
+        org_id,
+        org_name,
     )
 
 

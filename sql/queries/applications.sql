@@ -112,9 +112,11 @@ UPDATE applications SET award = NULL, amount_approved_fen = NULL, budget_year = 
 WHERE id = $1;
 
 -- name: org_applications
--- The caller's organization's applications, newest first: the first page.
+-- The caller's organization's applications, newest first: the first page. The columns are those
+-- of work_queue (views.summary takes them by position); the organization is the caller's own.
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
-       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at
+       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, NULL::uuid AS org_id,
+       NULL::text AS org_name
 FROM applications a
 WHERE a.org_id = $1
 ORDER BY a.created_at DESC, a.id DESC
@@ -122,16 +124,18 @@ LIMIT $2;
 
 -- name: org_applications_after
 -- The pages after the first, keyset on (created_at, id): a statement of its own, so its plan
--- always seeks the index to the cursor.
+-- always seeks the index to the cursor. The columns of org_applications.
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
-       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at
+       a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, NULL::uuid AS org_id,
+       NULL::text AS org_name
 FROM applications a
 WHERE a.org_id = $1 AND (a.created_at, a.id) < ($2::timestamptz, $3::uuid)
 ORDER BY a.created_at DESC, a.id DESC
 LIMIT $4;
 
 -- name: work_queue
--- Staff work queue, oldest first, keyset on (created_at, id). portal.review.services.queue adds
+-- Staff work queue, oldest first, keyset on (created_at, id). Its columns are the summary's, in
+-- its order (views.summary takes them by position). portal.review.services.queue adds
 -- work_queue_caller, then only the filters given, then the order and the limit: one statement per
 -- combination of filters, so PostgreSQL plans each for what it filters on, and can keep that plan
 -- (a single statement with "$1 IS NULL OR …" for every filter has a generic plan that scans the

@@ -1,17 +1,23 @@
-"""The work queue's statements keep their plan (portal.review.services._queue_sql)."""
+"""The work queue's statements keep their plan (portal.review.services._queue_sql), and its rows
+become summaries field by field."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from uuid import uuid4
 
+import asyncpg
+import msgspec
 from litestar.testing import AsyncTestClient
 
 from domain.accounts import Role
+from domain.money import fen_text
+from portal.applications.views import summary
 from portal.auth.principal import Principal, TokenCheck
 from portal.auth.tokens import token_hash
 from portal.review import services
 from sql.pool import create_pool
+from sql.queries import Q
 from tests.factories import bearer, register
 from tests.portal.conftest import StaffFactory
 from tests.portal.flows import filing_body
@@ -77,3 +83,49 @@ async def test_the_queue_keeps_a_generic_plan(
 def _reviewer(check: TokenCheck | None) -> Principal:
     roles = frozenset({Role.REVIEWER})
     return Principal(uuid4(), "r@wuhan.gov.cn", "审核人", None, roles, "zh", token_check=check)
+
+
+_FIELDS = {  # the summary's field: its column in the queue's and the organization's list
+    "id": "id",
+    "type": "type",
+    "status": "status",
+    "reference": "reference",
+    "program_code": "program_code",
+    "title": "title",
+    "amount_requested": "amount_requested_fen",
+    "amount_approved": "amount_approved_fen",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "submitted_at": "submitted_at",
+    "org_id": "org_id",
+    "org_name": "org_name",
+}
+
+
+async def test_a_summary_takes_each_field_from_its_column(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    """views.summary takes the columns by position: each field still comes from its own column,
+    in the queue's statements and the organization's list alike."""
+    org = await register(client)
+    r = await client.post("/api/v1/applications", json=filing_body(), headers=bearer(org["token"]))
+    assert r.status_code == 201, r.text
+    await pool.execute(  # every value different from the others of its type
+        """UPDATE applications SET reference = 'WH-R-1', amount_requested_fen = 67890,
+               amount_approved_fen = 12345, award = '{}',
+               updated_at = created_at + interval '1 hour',
+               submitted_at = created_at + interval '2 hours'"""
+    )
+    statements = [
+        (services._queue_sql((True, False, False, False), False, 51), [None, None, None, "draft"]),
+        (services._queue_sql((False, False, False, True), False, 51), [None, None, None, "WH-R-1"]),
+        (Q.org_applications, [org["org"]["id"], 51]),
+    ]
+    for sql, args in statements:
+        (row,) = await pool.fetch(sql, *args)
+        wire = msgspec.to_builtins(summary(row))
+        for field, column in _FIELDS.items():
+            value = row[column]
+            if column.endswith("_fen"):
+                value = fen_text(value)
+            assert wire[field] == msgspec.to_builtins(value), (field, sql)

@@ -13,8 +13,8 @@ from typing import Any
 import asyncpg
 
 from bench.seed import STAFF_TOKEN, Seeded, applicant_token
-from domain.accounts import STAFF_ROLES
 from portal.auth.tokens import token_hash
+from portal.review.services import _STAFF_ROLES
 from portal.review.services import _queue_sql as queue_sql
 from sql.queries import Q
 
@@ -79,7 +79,7 @@ async def hot_queries(conn: asyncpg.Connection, meta: Seeded) -> list[tuple[str,
     )
     now = meta.watermark
     # The queue's statement checks a cached caller's token itself (work_queue_caller).
-    caller = [token_hash(STAFF_TOKEN), now, sorted(role.value for role in STAFF_ROLES)]
+    caller = [token_hash(STAFF_TOKEN), now, _STAFF_ROLES]
     return [
         ("auth: principal_by_token", Q.principal_by_token, [token_hash(applicant_token(0)), now]),
         ("auth: principal_by_token (staff)", Q.principal_by_token, [token_hash(STAFF_TOKEN), now]),

@@ -15,12 +15,6 @@ CREATE FUNCTION public.audit_events_refuse_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.chain_no IS NULL AND NEW.chain_no IS NOT NULL
-       AND (NEW.seq, NEW.at, NEW.actor, NEW.action, NEW.entity_type, NEW.entity_id, NEW.data)
-           IS NOT DISTINCT FROM
-           (OLD.seq, OLD.at, OLD.actor, OLD.action, OLD.entity_type, OLD.entity_id, OLD.data) THEN
-        RETURN NEW;
-    END IF;
     RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'insufficient_privilege';
 END
 $$;
@@ -41,11 +35,14 @@ CREATE FUNCTION public.audit_seal(p_limit integer) RETURNS integer
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    v_no   bigint;
-    v_prev bytea;
-    v_hash bytea;
-    v_n    integer := 0;
-    r      record;
+    v_no     bigint;
+    v_prev   bytea;
+    v_hash   bytea;
+    v_seqs   bigint[] := '{}';
+    v_nos    bigint[] := '{}';
+    v_prevs  bytea[] := '{}';
+    v_hashes bytea[] := '{}';
+    r        record;
 BEGIN
     PERFORM pg_advisory_xact_lock(7340000002);
     SELECT chain_no, hash INTO v_no, v_prev FROM audit_events
@@ -58,12 +55,16 @@ BEGIN
     LOOP
         v_no := v_no + 1;
         v_hash := audit_hash(v_no, r.at, r.actor, r.action, r.entity_type, r.entity_id, r.data, v_prev);
-        UPDATE audit_events SET chain_no = v_no, prev_hash = v_prev, hash = v_hash
-        WHERE seq = r.seq;
+        v_seqs := v_seqs || r.seq;
+        v_nos := v_nos || v_no;
+        v_prevs := v_prevs || v_prev;
+        v_hashes := v_hashes || v_hash;
         v_prev := v_hash;
-        v_n := v_n + 1;
     END LOOP;
-    RETURN v_n;
+    UPDATE audit_events e SET chain_no = s.chain_no, prev_hash = s.prev_hash, hash = s.hash
+    FROM unnest(v_seqs, v_nos, v_prevs, v_hashes) AS s (seq, chain_no, prev_hash, hash)
+    WHERE e.seq = s.seq;
+    RETURN cardinality(v_seqs);
 END
 $$;
 
@@ -158,12 +159,7 @@ CREATE TABLE public.audit_events (
     data jsonb DEFAULT '{}'::jsonb NOT NULL,
     prev_hash bytea,
     hash bytea,
-    chain_no bigint,
-    CONSTRAINT audit_events_chain_no_check CHECK ((chain_no > 0)),
-    CONSTRAINT audit_events_hash_check CHECK ((length(hash) = 32)),
-    CONSTRAINT audit_events_prev_hash_check CHECK ((length(prev_hash) = 32)),
-    CONSTRAINT audit_events_sealed_whole CHECK ((((chain_no IS NULL) = (hash IS NULL)) AND ((chain_no IS NULL) = (prev_hash IS NULL)))),
-    CONSTRAINT audit_events_seq_check CHECK ((seq > 0))
+    chain_no bigint
 );
 
 CREATE SEQUENCE public.audit_events_seq
@@ -527,12 +523,6 @@ ALTER TABLE ONLY public.applications
     ADD CONSTRAINT applications_reference_key UNIQUE (reference);
 
 ALTER TABLE ONLY public.audit_events
-    ADD CONSTRAINT audit_events_chain_no_key UNIQUE (chain_no);
-
-ALTER TABLE ONLY public.audit_events
-    ADD CONSTRAINT audit_events_hash_key UNIQUE (hash);
-
-ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (seq);
 
 ALTER TABLE ONLY public.budgets
@@ -646,6 +636,8 @@ CREATE INDEX applications_queue_idx ON public.applications USING btree (status, 
 
 CREATE INDEX applications_status_created_idx ON public.applications USING btree (status, created_at, id);
 
+CREATE UNIQUE INDEX audit_events_chain_no_key ON public.audit_events USING btree (chain_no) WHERE (chain_no IS NOT NULL);
+
 CREATE INDEX audit_events_entity_idx ON public.audit_events USING btree (entity_type, entity_id, seq);
 
 CREATE INDEX audit_events_unsealed_idx ON public.audit_events USING btree (seq) WHERE (chain_no IS NULL);
@@ -682,7 +674,9 @@ CREATE INDEX web_sessions_expires_idx ON public.web_sessions USING btree (expire
 
 CREATE INDEX web_sessions_user_idx ON public.web_sessions USING btree (user_id);
 
-CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_refuse_change();
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON public.audit_events FOR EACH ROW WHEN ((((old.chain_no IS NULL) AND (new.chain_no > 0) AND (length(new.hash) = 32) AND (length(new.prev_hash) = 32) AND (NOT (((((((new.seq IS DISTINCT FROM old.seq) OR (new.at IS DISTINCT FROM old.at)) OR (new.actor IS DISTINCT FROM old.actor)) OR (new.action IS DISTINCT FROM old.action)) OR (new.entity_type IS DISTINCT FROM old.entity_type)) OR (new.entity_id IS DISTINCT FROM old.entity_id)) OR (new.data IS DISTINCT FROM old.data)))) IS NOT TRUE)) EXECUTE FUNCTION public.audit_events_refuse_change();
+
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_refuse_change();
 
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION public.audit_events_refuse_change();
 

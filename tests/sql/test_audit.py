@@ -136,6 +136,14 @@ async def test_the_table_refuses_update_and_delete(pool: asyncpg.Pool, chain: in
         "UPDATE audit_events SET chain_no = 1000, prev_hash = hash, hash = hash WHERE seq = 1",
         "UPDATE audit_events SET chain_no = 1000, prev_hash = sha256('a'), hash = sha256('b'),"
         " data = '{}' WHERE seq = 150",
+        # A sealing must leave the row whole: a place in the chain and two 32-byte hashes.
+        "UPDATE audit_events SET chain_no = 0, prev_hash = sha256('a'), hash = sha256('b')"
+        " WHERE seq = 150",
+        "UPDATE audit_events SET chain_no = 1000, prev_hash = sha256('a'), hash = 'short'"
+        " WHERE seq = 150",
+        "UPDATE audit_events SET chain_no = 1000, prev_hash = NULL, hash = sha256('b')"
+        " WHERE seq = 150",
+        "UPDATE audit_events SET chain_no = 1000 WHERE seq = 150",
     ):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await pool.execute(statement)

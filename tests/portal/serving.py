@@ -67,9 +67,13 @@ def portal_serve(
         time.sleep(0.5)
         yield url, proc
     finally:
-        # The whole group, even when `portal serve` itself has exited: nothing left running.
+        # Stopped as the README says a service manager must: SIGTERM to `portal serve` alone,
+        # which stops granian, which stops its workers. A SIGTERM to the whole group at once
+        # can race granian's respawning of a worker that exits, and leave granian's main
+        # process waiting for good (1 stop in ~60 here). Then the group, even when `portal
+        # serve` itself has exited: nothing left running.
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+            proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         time.sleep(0.5)
         with contextlib.suppress(ProcessLookupError):

@@ -149,6 +149,17 @@ async def test_the_table_refuses_update_and_delete(pool: asyncpg.Pool, chain: in
             await pool.execute(statement)
 
 
+async def test_a_place_in_the_chain_is_taken_once(pool: asyncpg.Pool, chain: int) -> None:
+    # A sealing of the right shape passes the trigger; the chain_no index (sealed rows only,
+    # since 0019) still refuses a place already taken.
+    await pool.execute("SELECT audit_seal(100)")
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await pool.execute(
+            "UPDATE audit_events SET chain_no = 1, prev_hash = sha256('a'), hash = sha256('b')"
+            " WHERE seq = 150"
+        )
+
+
 async def test_the_hash_is_sha256_of_the_row_as_a_json_array(
     pool: asyncpg.Pool, clock: FrozenClock
 ) -> None:

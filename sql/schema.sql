@@ -93,6 +93,21 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION public.uuid7() RETURNS uuid
+    LANGUAGE sql PARALLEL SAFE
+    AS $$
+    -- A random v4 UUID with its first 48 bits replaced by the Unix time in milliseconds and its
+    -- version nibble turned from 4 (0100) to 7 (0111); the variant bits stay 10.
+    SELECT encode(
+        set_bit(set_bit(
+            overlay(uuid_send(gen_random_uuid())
+                    PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+                                      FROM 3)
+                    FROM 1 FOR 6),
+            52, 1), 53, 1),
+        'hex')::uuid
+$$;
+
 CREATE TABLE public.api_tokens (
     token_hash bytea NOT NULL,
     user_id uuid NOT NULL,
@@ -120,7 +135,7 @@ CREATE TABLE public.application_lines (
 );
 
 CREATE TABLE public.applications (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     org_id uuid NOT NULL,
     type text NOT NULL,
     status text NOT NULL,
@@ -247,7 +262,7 @@ CREATE TABLE public.disbursements (
 );
 
 CREATE TABLE public.documents (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     org_id uuid,
     uploaded_by uuid NOT NULL,
     filename text NOT NULL,
@@ -276,7 +291,7 @@ CREATE TABLE public.exchanges (
 );
 
 CREATE TABLE public.export_jobs (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     requested_by uuid NOT NULL,
     format text NOT NULL,
     state text DEFAULT 'queued'::text NOT NULL,
@@ -313,7 +328,7 @@ CREATE TABLE public.idempotency_keys (
 );
 
 CREATE TABLE public.users (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     email text NOT NULL,
     name text NOT NULL,
     password_hash text NOT NULL,
@@ -358,7 +373,7 @@ CREATE TABLE public.notification_preferences (
 );
 
 CREATE TABLE public.notifications (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     user_id uuid NOT NULL,
     delivery_id bigint NOT NULL,
     topic text NOT NULL,
@@ -370,7 +385,7 @@ CREATE TABLE public.notifications (
 );
 
 CREATE TABLE public.objections (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     application_id uuid NOT NULL,
     batch_id uuid NOT NULL,
     reason text NOT NULL,
@@ -380,7 +395,7 @@ CREATE TABLE public.objections (
 );
 
 CREATE TABLE public.organizations (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     name text NOT NULL,
     uscc text NOT NULL,
     district_code text NOT NULL,
@@ -446,7 +461,7 @@ CREATE TABLE public.programs (
 );
 
 CREATE TABLE public.publicity_batches (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT public.uuid7() NOT NULL,
     starts_on date NOT NULL,
     ends_on date NOT NULL,
     created_by uuid NOT NULL,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import uuid
 from typing import Any
 
 import asyncpg
@@ -665,3 +667,22 @@ async def test_documents_attach_to_applications_and_lines(
         headers=bearer(a),
     )
     assert (r.status_code, r.json()["code"]) == (422, "unknown_document")
+
+
+async def test_new_drafts_ids_are_time_ordered(
+    client: AsyncTestClient, people: dict[str, Any], pool: asyncpg.Pool
+) -> None:
+    """UUIDv7 (migration 0020): each draft's id, and its audit trail's entity id (text), sorts
+    after the ones made before it, so their indexes take it at their end."""
+    ids = []
+    for n in range(3):
+        ids.append(
+            (await create(client, people["applicant"], filing_body(title=f"大赛 {n}")))["id"]
+        )
+        await asyncio.sleep(0.003)  # ordered by the millisecond
+    assert [uuid.UUID(i).version for i in ids] == [7, 7, 7]
+    assert sorted(ids) == ids and sorted(map(uuid.UUID, ids)) == list(map(uuid.UUID, ids))
+    trail = await pool.fetch(
+        "SELECT entity_id FROM audit_events WHERE entity_id = ANY($1::text[]) ORDER BY seq", ids
+    )
+    assert [r["entity_id"] for r in trail] == ids

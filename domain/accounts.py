@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
 from domain.errors import RuleViolation
+from domain.throttle import ThrottleRule
 
 
 class Role(StrEnum):
@@ -44,19 +44,10 @@ def check_password(password: str, *, email: str, field: str = "password") -> Non
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ThrottleRule:
-    """After `max_failures` failed logins within `window`, refuse logins for `lockout`."""
-
-    max_failures: int
-    window: timedelta
-    lockout: timedelta
-
-
 # An account is a narrower target than an address (offices share one NAT address).
 ACCOUNT_THROTTLE = ThrottleRule(
-    max_failures=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15)
+    max_hits=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15)
 )
 ADDRESS_THROTTLE = ThrottleRule(
-    max_failures=20, window=timedelta(minutes=15), lockout=timedelta(minutes=15)
+    max_hits=20, window=timedelta(minutes=15), lockout=timedelta(minutes=15)
 )

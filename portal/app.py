@@ -19,9 +19,9 @@ from domain.clock import Clock, SystemClock
 from portal.accounts.controllers import AuthController, MeController, StaffUserController
 from portal.applications.controllers import ApplicationController
 from portal.auth.middleware import AuthMiddleware
+from portal.bodies import PortalRequest
 from portal.calendar.controllers import CalendarAdminController, CalendarController
 from portal.context import Context, provide_ctx
-from portal.disbursements.controllers import DisbursementController
 from portal.documents.controllers import DocumentController
 from portal.documents.services import MAX_BYTES
 from portal.errors import EXCEPTION_HANDLERS
@@ -31,7 +31,9 @@ from portal.idempotency import IdempotencyMiddleware
 from portal.ipo.controllers import IpoAdminController
 from portal.metrics import MetricsController, RequestMetrics
 from portal.notifications.controllers import DeadLetterController, NotificationController
-from portal.openapi import OPENAPI_CONFIG, problem_responses_everywhere
+from portal.objections.controllers import ObjectionController, PublicObjectionController
+from portal.openapi import OPENAPI_CONFIG, allow_every_method, problem_responses_everywhere
+from portal.payments.controllers import DisbursementController, PaymentController
 from portal.programs.controllers import (
     BudgetController,
     ExchangeAdminController,
@@ -40,6 +42,7 @@ from portal.programs.controllers import (
     ProgramController,
 )
 from portal.publicity.controllers import AnnouncementController, PublicityAdminController
+from portal.recoveries.controllers import RecoveryController
 from portal.review.controllers import ReviewController
 from portal.scenario.controllers import CallAdminController, CallController, ScoreController
 from portal.web.applicant_pages import ApplicantPages
@@ -108,6 +111,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             ApplicationController,
             ReviewController,
             DisbursementController,
+            PaymentController,
+            RecoveryController,
+            ObjectionController,
+            PublicObjectionController,
             PublicityAdminController,
             AnnouncementController,
             ExportController,
@@ -120,6 +127,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
         ],
         dependencies={"ctx": Provide(provide_ctx, sync_to_thread=False)},
         middleware=[RequestMetrics, AuthMiddleware(), IdempotencyMiddleware()],
+        request_class=PortalRequest,  # JSON bodies: nesting bounded, decoded strictly
         # A document of the largest size plus its multipart envelope.
         request_max_body_size=MAX_BYTES + 1024 * 1024,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -133,6 +141,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             exclude=["^/api/", "^/health", "^/schema", "^/static/"],
         ),
         before_send=[security_headers],
-        on_startup=[problem_responses_everywhere],
+        on_startup=[problem_responses_everywhere, allow_every_method],
         debug=False,
     )

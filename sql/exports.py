@@ -23,24 +23,38 @@ from sql.queries import Q
 BATCH: Final = 5000
 SHEET_ROWS: Final = 1_048_576  # Excel's limit per worksheet, the header row included
 
-# (heading, kind, width) per column of Q.export_applications, in its order.
-_TEXT, _NUMBER, _MONEY = "text", "number", "money"
+# (heading, kind, width) per column of Q.export_applications, in its order. _FREE: text that
+# applicants or organizations write (what Q.export_applications_csv passes through csv_safe).
+_TEXT, _FREE, _NUMBER, _MONEY = "text", "free", "number", "money"
 COLUMNS: Final = (
-    ("reference", _TEXT, 20),
+    ("reference", _FREE, 20),
     ("type", _TEXT, 18),
     ("status", _TEXT, 12),
     ("program", _TEXT, 17),
     ("program_version", _NUMBER, 8),
-    ("organization", _TEXT, 32),
+    ("organization", _FREE, 32),
     ("uscc", _TEXT, 20),
-    ("title", _TEXT, 40),
+    ("title", _FREE, 40),
     ("amount_requested", _MONEY, 16),
     ("amount_approved", _MONEY, 16),
     ("created_at", _TEXT, 20),
     ("submitted_at", _TEXT, 20),
+    ("payee_account_name", _FREE, 32),
+    ("payee_bank", _FREE, 28),
+    ("payee_account_no", _FREE, 26),
     ("id", _TEXT, 38),
 )
 HEADERS: Final = [name for name, _, _ in COLUMNS]
+
+_FORMULA_LEADS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """`value` for a spreadsheet's text cell: one a spreadsheet could take for a formula (it
+    begins with =, +, -, @, a tab or a carriage return) gets a leading ' (API.md); the SQL
+    function csv_safe (migration 0021) is the same rule for CSV."""
+    return "'" + value if value.startswith(_FORMULA_LEADS) else value
+
 
 Progress = Callable[[int, int], Awaitable[None]]
 """Called with (rows written, rows in all) once before the first row and after every batch."""
@@ -103,8 +117,10 @@ class _Book:
                     sheet.write_number(n, col, value, self.money)  # Decimal with two places
                 elif kind == _NUMBER:
                     sheet.write_number(n, col, value)
+                elif kind == _FREE:
+                    sheet.write_string(n, col, safe_text(value))
                 else:
-                    # Always a string cell: a title such as "=HYPERLINK(…)" stays text.
+                    # Always a string cell: nothing in it is ever read as a formula.
                     sheet.write_string(n, col, str(value))
             self.row += 1
         return len(rows)

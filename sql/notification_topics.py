@@ -23,8 +23,11 @@ class Topic:
     all_staff: bool = False  # every active staff user hears it
     protected: bool = False  # a decision on the recipient's own application
     sms_default: bool = False  # SMS costs money and interrupts: on only for what matters
+    email_default: bool = True  # off for work that the inbox and the daily digest carry
 
     def default_enabled(self, channel: str) -> bool:
+        if channel == "email":
+            return self.email_default
         return channel != "sms" or self.sms_default
 
     def locked(self, channel: str) -> bool:
@@ -54,7 +57,26 @@ TOPICS: Final[dict[str, Topic]] = {
         _decision("lapse"),
         # The award goes back to review: the applicant must know, the reviewers get the work.
         _decision("uphold_objection", staff_roles=("reviewer",)),
-        Topic("objection.lodged", staff_roles=("reviewer",)),
+        # One objection reaches those who resolve it once, in their inbox (and the daily digest);
+        # not an e-mail to every reviewer.
+        Topic("objection.lodged", staff_roles=("approver",), email_default=False),
+        # The organization reads why it was dismissed; reviewers see the award go on.
+        Topic(
+            "objection.dismissed",
+            org=True,
+            staff_roles=("reviewer",),
+            protected=True,
+            email_default=False,
+        ),
+        # Money to be won back from a paid award, and each repayment: the firm and finance.
+        Topic(
+            "recovery.opened",
+            org=True,
+            staff_roles=("finance",),
+            protected=True,
+            sms_default=True,
+        ),
+        Topic("recovery.repaid", org=True, staff_roles=("finance",), protected=True),
         # The yearly follow-up found < 80% invested in Wuhan: the firm must repay, finance recovers.
         Topic(
             "overseas.recovery_due",

@@ -68,16 +68,28 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION public.csv_safe(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN ascii(t) IN (61, 43, 45, 64, 9, 13) THEN '''' || t ELSE t END  -- = + - @ \t \r
+$$;
+
+CREATE FUNCTION public.objections_resolved_once() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'objection % is already resolved', OLD.id
+        USING ERRCODE = 'integrity_constraint_violation';
+END
+$$;
+
 CREATE FUNCTION public.program_version_on(p_code text, p_day date) RETURNS integer
     LANGUAGE plpgsql STABLE STRICT
     AS $$
 BEGIN
     RETURN (
-        SELECT v.version FROM program_versions v
-        WHERE v.program_code = p_code
-        ORDER BY (v.effective_from <= p_day) DESC,
-                 CASE WHEN v.effective_from <= p_day THEN v.version ELSE -v.version END DESC
-        LIMIT 1
+        SELECT max(v.version) FROM program_versions v
+        WHERE v.program_code = p_code AND v.effective_from <= p_day AND p_day <= v.effective_to
     );
 END
 $$;
@@ -258,6 +270,7 @@ CREATE TABLE public.disbursements (
     reference text NOT NULL,
     recorded_by uuid NOT NULL,
     recorded_at timestamp with time zone NOT NULL,
+    batch_id uuid,
     CONSTRAINT disbursements_amount_fen_check CHECK ((amount_fen > 0))
 );
 
@@ -354,14 +367,6 @@ CREATE VIEW public.live_tokens AS
      JOIN public.users u ON ((u.id = t.user_id)))
   WHERE ((t.revoked_at IS NULL) AND u.is_active);
 
-CREATE TABLE public.login_throttle (
-    key text NOT NULL,
-    failures integer NOT NULL,
-    window_start timestamp with time zone NOT NULL,
-    locked_until timestamp with time zone,
-    CONSTRAINT login_throttle_failures_check CHECK ((failures >= 0))
-);
-
 CREATE TABLE public.notification_preferences (
     user_id uuid NOT NULL,
     topic text NOT NULL,
@@ -391,7 +396,12 @@ CREATE TABLE public.objections (
     reason text NOT NULL,
     contact text NOT NULL,
     created_at timestamp with time zone NOT NULL,
-    upheld_at timestamp with time zone
+    status text DEFAULT 'open'::text NOT NULL,
+    resolution_comment text,
+    resolved_by uuid,
+    resolved_at timestamp with time zone,
+    CONSTRAINT objections_resolution_check CHECK ((((status = 'open'::text) = (resolved_at IS NULL)) AND ((status = 'open'::text) = (resolution_comment IS NULL)))),
+    CONSTRAINT objections_status_check CHECK ((status = ANY (ARRAY['open'::text, 'dismissed'::text, 'upheld'::text])))
 );
 
 CREATE TABLE public.organizations (
@@ -402,6 +412,7 @@ CREATE TABLE public.organizations (
     contact_name text NOT NULL,
     contact_phone text NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    bank_account jsonb,
     CONSTRAINT organizations_district_code_check CHECK ((district_code ~ '^[0-9A-HJ-NPQRTUWXY]{6}$'::text)),
     CONSTRAINT organizations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT organizations_uscc_check CHECK ((uscc ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text))
@@ -436,6 +447,16 @@ CREATE TABLE public.overseas_follow_ups (
     CONSTRAINT overseas_follow_ups_invested_fen_check CHECK ((invested_fen >= 0)),
     CONSTRAINT overseas_follow_ups_raised_total_fen_check CHECK ((raised_total_fen > 0)),
     CONSTRAINT overseas_follow_ups_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+CREATE TABLE public.payment_batches (
+    id uuid DEFAULT public.uuid7() NOT NULL,
+    items integer NOT NULL,
+    total_fen bigint NOT NULL,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT payment_batches_items_check CHECK ((items > 0)),
+    CONSTRAINT payment_batches_total_fen_check CHECK ((total_fen > 0))
 );
 
 CREATE TABLE public.program_versions (
@@ -477,6 +498,20 @@ CREATE TABLE public.publicity_items (
     CONSTRAINT publicity_items_amount_fen_check CHECK ((amount_fen >= 0))
 );
 
+CREATE TABLE public.recoveries (
+    application_id uuid NOT NULL,
+    amount_fen bigint NOT NULL,
+    repaid_fen bigint DEFAULT 0 NOT NULL,
+    due_on date NOT NULL,
+    reason text NOT NULL,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT recoveries_amount_fen_check CHECK ((amount_fen > 0)),
+    CONSTRAINT recoveries_check CHECK ((repaid_fen <= amount_fen)),
+    CONSTRAINT recoveries_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 10000))),
+    CONSTRAINT recoveries_repaid_fen_check CHECK ((repaid_fen >= 0))
+);
+
 CREATE TABLE public.reference_counters (
     prefix text NOT NULL,
     year integer NOT NULL,
@@ -488,6 +523,17 @@ CREATE TABLE public.reminders_sent (
     subject text NOT NULL,
     kind text NOT NULL,
     sent_at timestamp with time zone NOT NULL
+);
+
+CREATE TABLE public.repayments (
+    id uuid DEFAULT public.uuid7() NOT NULL,
+    application_id uuid NOT NULL,
+    amount_fen bigint NOT NULL,
+    paid_on date NOT NULL,
+    reference text NOT NULL,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT repayments_amount_fen_check CHECK ((amount_fen > 0))
 );
 
 CREATE TABLE public.schema_migrations (
@@ -505,6 +551,14 @@ CREATE TABLE public.scores (
     created_at timestamp with time zone NOT NULL,
     CONSTRAINT scores_declared_no_conflict_check CHECK (declared_no_conflict),
     CONSTRAINT scores_score_check CHECK (((score >= 0) AND (score <= 100)))
+);
+
+CREATE TABLE public.throttles (
+    key text NOT NULL,
+    hits integer NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    locked_until timestamp with time zone,
+    CONSTRAINT throttles_hits_check CHECK ((hits >= 0))
 );
 
 CREATE TABLE public.user_roles (
@@ -573,9 +627,6 @@ ALTER TABLE ONLY public.export_jobs
 ALTER TABLE ONLY public.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (scope, key);
 
-ALTER TABLE ONLY public.login_throttle
-    ADD CONSTRAINT login_throttle_pkey PRIMARY KEY (key);
-
 ALTER TABLE ONLY public.notification_preferences
     ADD CONSTRAINT notification_preferences_pkey PRIMARY KEY (user_id, topic, channel);
 
@@ -600,6 +651,9 @@ ALTER TABLE ONLY public.outbox
 ALTER TABLE ONLY public.overseas_follow_ups
     ADD CONSTRAINT overseas_follow_ups_pkey PRIMARY KEY (application_id, year);
 
+ALTER TABLE ONLY public.payment_batches
+    ADD CONSTRAINT payment_batches_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.program_versions
     ADD CONSTRAINT program_versions_pkey PRIMARY KEY (program_code, version);
 
@@ -612,17 +666,26 @@ ALTER TABLE ONLY public.publicity_batches
 ALTER TABLE ONLY public.publicity_items
     ADD CONSTRAINT publicity_items_pkey PRIMARY KEY (batch_id, application_id);
 
+ALTER TABLE ONLY public.recoveries
+    ADD CONSTRAINT recoveries_pkey PRIMARY KEY (application_id);
+
 ALTER TABLE ONLY public.reference_counters
     ADD CONSTRAINT reference_counters_pkey PRIMARY KEY (prefix, year);
 
 ALTER TABLE ONLY public.reminders_sent
     ADD CONSTRAINT reminders_sent_pkey PRIMARY KEY (subject, kind);
 
+ALTER TABLE ONLY public.repayments
+    ADD CONSTRAINT repayments_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
 
 ALTER TABLE ONLY public.scores
     ADD CONSTRAINT scores_pkey PRIMARY KEY (application_id, reviewer_id);
+
+ALTER TABLE ONLY public.throttles
+    ADD CONSTRAINT throttles_pkey PRIMARY KEY (key);
 
 ALTER TABLE ONLY public.user_roles
     ADD CONSTRAINT user_roles_pkey PRIMARY KEY (user_id, role);
@@ -661,6 +724,8 @@ CREATE INDEX deliveries_dead_idx ON public.deliveries USING btree (id DESC) WHER
 
 CREATE INDEX deliveries_due_idx ON public.deliveries USING btree (due_at) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
 
+CREATE INDEX disbursements_batch_idx ON public.disbursements USING btree (batch_id) WHERE (batch_id IS NOT NULL);
+
 CREATE UNIQUE INDEX export_jobs_open_key ON public.export_jobs USING btree (requested_by, format) WHERE (state = ANY (ARRAY['queued'::text, 'running'::text]));
 
 CREATE INDEX export_jobs_queue_idx ON public.export_jobs USING btree (state, created_at) WHERE (state = ANY (ARRAY['queued'::text, 'running'::text]));
@@ -675,11 +740,17 @@ CREATE INDEX notifications_unread_idx ON public.notifications USING btree (user_
 
 CREATE INDEX objections_application_idx ON public.objections USING btree (application_id);
 
+CREATE INDEX objections_listed_idx ON public.objections USING btree (created_at, id);
+
+CREATE INDEX objections_open_idx ON public.objections USING btree (application_id) WHERE (status = 'open'::text);
+
 CREATE INDEX outbox_pending_idx ON public.outbox USING btree (id) WHERE (relayed_at IS NULL);
 
 CREATE INDEX publicity_batches_open_idx ON public.publicity_batches USING btree (ends_on) WHERE (closed_at IS NULL);
 
 CREATE INDEX publicity_items_application_idx ON public.publicity_items USING btree (application_id);
+
+CREATE INDEX repayments_application_idx ON public.repayments USING btree (application_id, paid_on);
 
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email);
 
@@ -694,6 +765,8 @@ CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON public.audit_events FOR
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_refuse_change();
 
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION public.audit_events_refuse_change();
+
+CREATE TRIGGER objections_resolved_once BEFORE UPDATE ON public.objections FOR EACH ROW WHEN ((old.status <> 'open'::text)) EXECUTE FUNCTION public.objections_resolved_once();
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
@@ -738,6 +811,9 @@ ALTER TABLE ONLY public.disbursements
     ADD CONSTRAINT disbursements_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
 
 ALTER TABLE ONLY public.disbursements
+    ADD CONSTRAINT disbursements_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.payment_batches(id);
+
+ALTER TABLE ONLY public.disbursements
     ADD CONSTRAINT disbursements_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.documents
@@ -767,11 +843,17 @@ ALTER TABLE ONLY public.objections
 ALTER TABLE ONLY public.objections
     ADD CONSTRAINT objections_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.publicity_batches(id);
 
+ALTER TABLE ONLY public.objections
+    ADD CONSTRAINT objections_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.users(id);
+
 ALTER TABLE ONLY public.overseas_follow_ups
     ADD CONSTRAINT overseas_follow_ups_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
 
 ALTER TABLE ONLY public.overseas_follow_ups
     ADD CONSTRAINT overseas_follow_ups_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.payment_batches
+    ADD CONSTRAINT payment_batches_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.program_versions
     ADD CONSTRAINT program_versions_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
@@ -784,6 +866,18 @@ ALTER TABLE ONLY public.publicity_items
 
 ALTER TABLE ONLY public.publicity_items
     ADD CONSTRAINT publicity_items_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.publicity_batches(id);
+
+ALTER TABLE ONLY public.recoveries
+    ADD CONSTRAINT recoveries_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.disbursements(application_id);
+
+ALTER TABLE ONLY public.recoveries
+    ADD CONSTRAINT recoveries_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.repayments
+    ADD CONSTRAINT repayments_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.recoveries(application_id);
+
+ALTER TABLE ONLY public.repayments
+    ADD CONSTRAINT repayments_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.scores
     ADD CONSTRAINT scores_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);

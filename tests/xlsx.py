@@ -13,6 +13,11 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how OOXML writes a control character in text
+
+
+def _text(parts: list[str]) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts))
 
 
 @dataclass
@@ -39,7 +44,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
         shared: list[str] = []
         if "xl/sharedStrings.xml" in z.namelist():
             root = _xml(z.read("xl/sharedStrings.xml"))
-            shared = ["".join(t.text or "" for t in si.iter(f"{{{_NS['m']}}}t")) for si in root]
+            shared = [_text([t.text or "" for t in si.iter(f"{{{_NS['m']}}}t")]) for si in root]
         workbook = _xml(z.read("xl/workbook.xml"))
         names = [s.get("name", "") for s in workbook.iterfind("m:sheets/m:sheet", _NS)]
         sheets = []
@@ -62,7 +67,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
                         formulas += 1
                     kind = cell.get("t")
                     if kind == "inlineStr":
-                        cells[col] = "".join(t.text or "" for t in cell.iter(f"{{{_NS['m']}}}t"))
+                        cells[col] = _text([t.text or "" for t in cell.iter(f"{{{_NS['m']}}}t")])
                     elif kind == "s":
                         cells[col] = shared[int(cell.findtext("m:v", "", _NS))]
                     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import cast
@@ -14,7 +13,6 @@ from domain.accounts import (
     ACCOUNT_THROTTLE,
     ADDRESS_THROTTLE,
     Role,
-    ThrottleRule,
     check_password,
     normalize_email,
 )
@@ -25,7 +23,7 @@ from portal.auth import passwords
 from portal.auth.principal import Principal
 from portal.auth.tokens import new_token, token_hash
 from portal.errors import ProblemError
-from sql import audit
+from sql import audit, throttle
 from sql.pool import transaction
 from sql.queries import Q
 
@@ -88,7 +86,7 @@ async def register(pool: asyncpg.Pool, now: datetime, data: s.RegisterIn) -> s.R
 
 
 def _retry_after(locked_until: datetime, now: datetime) -> ProblemError:
-    seconds = max(1, math.ceil((locked_until - now).total_seconds()))
+    seconds = throttle.seconds_left(locked_until, now)
     return ProblemError(
         429,
         "too_many_attempts",
@@ -98,20 +96,6 @@ def _retry_after(locked_until: datetime, now: datetime) -> ProblemError:
     )
 
 
-async def _record_failure(
-    conn: asyncpg.Connection, key: str, rule: ThrottleRule, now: datetime
-) -> datetime | None:
-    row = await conn.fetchrow(
-        Q.throttle_fail,
-        key,
-        now,
-        rule.window.total_seconds(),
-        rule.max_failures,
-        rule.lockout.total_seconds(),
-    )
-    return row["locked_until"]  # type: ignore[no-any-return]
-
-
 async def authenticate(
     pool: asyncpg.Pool, now: datetime, email: str, password: str, address: str
 ) -> asyncpg.Record:
@@ -119,15 +103,15 @@ async def authenticate(
     email = normalize_email(email)
     keys = [f"account:{email}", f"address:{address}"]
     async with pool.acquire() as conn:
-        locked = await conn.fetchval(Q.throttle_locked, keys, now)
+        locked = await throttle.locked_until(conn, keys, now)
         if locked is not None:
             raise _retry_after(locked, now)
         user = await conn.fetchrow(Q.user_for_login, email)
     stored = user["password_hash"] if user is not None and user["is_active"] else None
     if not await passwords.verify_password(stored, password):
         async with transaction(pool) as conn:
-            await _record_failure(conn, keys[0], ACCOUNT_THROTTLE, now)
-            await _record_failure(conn, keys[1], ADDRESS_THROTTLE, now)
+            await throttle.hit(conn, keys[0], ACCOUNT_THROTTLE, now)
+            await throttle.hit(conn, keys[1], ADDRESS_THROTTLE, now)
         raise ProblemError(
             401,
             "invalid_credentials",
@@ -143,7 +127,7 @@ async def after_login(
     conn: asyncpg.Connection, user: asyncpg.Record, email: str, password: str
 ) -> None:
     """A successful sign-in clears the account's failures and upgrades an old hash."""
-    await conn.execute(Q.throttle_reset, f"account:{normalize_email(email)}")
+    await throttle.reset(conn, f"account:{normalize_email(email)}")
     if passwords.needs_rehash(user["password_hash"]):
         await conn.execute(
             Q.update_password_hash, user["id"], await passwords.hash_password(password)

@@ -61,6 +61,29 @@ class FlagOut(msgspec.Struct):
     related: list[str]
 
 
+class PaymentOut(msgspec.Struct):
+    paid_on: dt.date
+    amount: str
+    reference: str
+
+
+class RepaymentOut(msgspec.Struct):
+    paid_on: dt.date
+    amount: str
+    reference: str
+
+
+class RecoveryOut(msgspec.Struct):
+    """Money to win back from a paid award: owed, repaid, still outstanding, and by when."""
+
+    amount: str
+    repaid: str
+    outstanding: str
+    due_on: dt.date
+    reason: str
+    repayments: list[RepaymentOut]
+
+
 class ApplicationOut(msgspec.Struct):
     id: UUID
     type: str
@@ -80,6 +103,8 @@ class ApplicationOut(msgspec.Struct):
     updated_at: dt.datetime
     submitted_at: dt.datetime | None
     org_name: str | None = None
+    payment: PaymentOut | None = None
+    recovery: RecoveryOut | None = None
 
 
 class ApplicationSummary(msgspec.Struct):

@@ -12,6 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from uuid_utils.compat import uuid7
 
 from domain.errors import RuleViolation
+from domain.event_support import required
 from domain.fingerprint import fingerprint
 from domain.lifecycle import EDITABLE, Action, Actor, Status, next_status
 from portal.applications import schemas as s
@@ -29,7 +30,7 @@ from portal.applications.views import (
 )
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
-from portal.programs.services import unknown_program
+from portal.programs.services import no_version_in_effect
 from sql import audit, outbox
 from sql.applications import ActorRef, lock, record_transition
 from sql.pool import transaction
@@ -115,7 +116,7 @@ async def _drafting(
     """The organization and the program version in effect (one read), then the handler's draft."""
     org = await conn.fetchrow(Q.drafting_context, org_id, handler.program_code, today)
     if org["program_version"] is None:
-        raise unknown_program(handler.program_code)
+        raise await no_version_in_effect(conn, handler.program_code, today)
     draft = await handler.draft(conn, org, org["program_version"], data)
     await _check_documents(conn, org_id, draft)
     return org, draft
@@ -189,7 +190,8 @@ async def _insert_draft(
     except asyncpg.NotNullViolationError as exc:  # no version in effect (draft_unread's case)
         if exc.column_name != "program_version":
             raise
-        raise unknown_program(handler.program_code) from None
+        # Drafted unread only by `create`, with no transaction open: the connection reads on.
+        raise await no_version_in_effect(conn, handler.program_code, today) from None
     if row is None:  # the cached caller's token no longer holds: nothing was written
         raise NotAuthorizedException()
     author.verified_by_statement()
@@ -341,13 +343,28 @@ async def submit(
             row["type"], Status(row["status"]), Action.SUBMIT, frozenset({Actor.APPLICANT})
         )
         handler, payload, lines = await _load(conn, row)
-        violations = await handler.check_submit(conn, row, payload, lines, today)
+        violations, data = await _payee_at_submit(conn, handler, row, payload)
+        violations += await handler.check_submit(conn, row, payload, lines, today)
         if violations:
             raise rule_problem(violations)
         await record_transition(
-            conn, row, action="submit", to_status=target, actor=_actor(principal), at=now
+            conn, row, action="submit", to_status=target, actor=_actor(principal), at=now, data=data
         )
     return await application_out(pool, application_id, principal, language)
+
+
+async def _payee_at_submit(
+    conn: asyncpg.Connection, handler: TypeHandler, row: asyncpg.Record, payload: msgspec.Struct
+) -> tuple[list[RuleViolation], dict[str, Any]]:
+    """A claim that pays names its payee: its own, or the organization's account on file, copied
+    in now so that a later change of that account never rewrites a submitted claim."""
+    if not handler.pays or getattr(payload, "payee", None) is not None:
+        return [], {}
+    on_file = await conn.fetchval(Q.org_bank_account, row["org_id"])
+    if on_file is None:
+        return [required("payee")], {}
+    await conn.execute(Q.set_payee, row["id"], on_file)
+    return [], {"payee_from_account_on_file": True}
 
 
 async def withdraw(

@@ -61,6 +61,8 @@ class TypeHandler:
     program_code: ClassVar[str]
     payload_type: ClassVar[builtins.type[msgspec.Struct]]
     lines_field: ClassVar[str | None] = None
+    # A claim that pays money names its payee (its payload has `payee`); a filing pays nothing.
+    pays: ClassVar[bool] = True
     line_kind: ClassVar[str] = "expense"
     # Payload money kept as `<name>_fen` integers in the database, yuan strings on the wire.
     money_fields: ClassVar[frozenset[str]] = frozenset()

@@ -92,7 +92,36 @@ async def application_out(
         for at, actor, action, data in row["history_rows"]
     ]
     flags = (await handler.flags(conn, row, lines) + await same_thing(conn, row)) if staff else []
-    return assemble(row, lines, history, flags, viewer, language)
+    out = assemble(row, lines, history, flags, viewer, language)
+    if row["status"] == "disbursed":
+        out.payment, out.recovery = await payment_of(conn, application_id)
+    return out
+
+
+async def payment_of(
+    conn: asyncpg.Connection, application_id: UUID
+) -> tuple[s.PaymentOut | None, s.RecoveryOut | None]:
+    """How a paid award was paid, and what of it is being won back."""
+    paid = await conn.fetchrow(Q.disbursement_of, application_id)
+    if paid is None:
+        return None, None
+    payment = s.PaymentOut(paid["paid_on"], fen_text(paid["amount_fen"]), paid["reference"])
+    r = await conn.fetchrow(Q.recovery_of, application_id)
+    if r is None:
+        return payment, None
+    repayments = [
+        s.RepaymentOut(x["paid_on"], fen_text(x["amount_fen"]), x["reference"])
+        for x in await conn.fetch(Q.repayments_of, application_id)
+    ]
+    recovery = s.RecoveryOut(
+        amount=fen_text(r["amount_fen"]),
+        repaid=fen_text(r["repaid_fen"]),
+        outstanding=fen_text(r["amount_fen"] - r["repaid_fen"]),
+        due_on=r["due_on"],
+        reason=r["reason"],
+        repayments=repayments,
+    )
+    return payment, recovery
 
 
 def history_entry(at: dt.datetime, actor: str, action: str, data: dict[str, Any]) -> s.HistoryEntry:

@@ -20,8 +20,10 @@ from portal.auth.guards import principal_of, signed_in
 from portal.context import Ctx
 from portal.documents import schemas as s
 from portal.documents import services
+from portal.documents.sniff import ACCEPTED
 from portal.documents.storage import storage_for
 from portal.errors import EXCEPTION_HANDLERS, ProblemError, problems
+from portal.openapi import RESPONSE_TYPES
 
 # RFC 5987 attr-chars that need no percent-encoding.
 _ATTR_CHARS = "!#$&+-.^_`|~"
@@ -99,6 +101,7 @@ class DocumentController(Controller):
         operation_id="download_document",
         guards=[signed_in],
         media_type="application/octet-stream",
+        opt={RESPONSE_TYPES: ACCEPTED},  # sent as what it was recognized to be (file_response)
         responses=problems(401, 404, 503),
         summary="The document's bytes, as an attachment",
     )

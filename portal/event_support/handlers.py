@@ -45,6 +45,7 @@ class EventFilingHandler(TypeHandler):
     type = "event_filing"
     program_code = PROGRAM
     payload_type = EventFiling
+    pays = False
     lines_field = "budget_lines"
     line_kind = "budget"
 

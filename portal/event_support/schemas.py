@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from portal.applications.payee import Payee
 from portal.applications.payloads import MAX_LINES, BudgetLine, Documents, ExpenseLine, In
 from portal.types import LongText, Name, ShortText
 
@@ -44,4 +45,5 @@ class EventClaim(In, tag="event_claim", tag_field="type"):
     expense_lines: Annotated[list[ExpenseLine], msgspec.Meta(max_length=MAX_LINES)] = msgspec.field(
         default_factory=list
     )
+    payee: Payee | None = None
     documents: Documents = msgspec.field(default_factory=list)

@@ -121,7 +121,7 @@ async def create_job(
     )
 
 
-async def _audit_download(
+async def audit_download(
     pool: asyncpg.Pool, now: datetime, principal: Principal, what: str
 ) -> None:
     """Every export leaves the portal on the audit trail, before its first byte does."""
@@ -137,7 +137,7 @@ async def _audit_download(
 
 
 async def csv_response(pool: asyncpg.Pool, now: datetime, principal: Principal) -> Stream:
-    await _audit_download(pool, now, principal, "applications.csv")
+    await audit_download(pool, now, principal, "applications.csv")
     return Stream(
         csv_chunks(pool),
         media_type="text/csv",
@@ -149,7 +149,7 @@ async def csv_response(pool: asyncpg.Pool, now: datetime, principal: Principal) 
 
 
 async def xlsx_now_response(pool: asyncpg.Pool, now: datetime, principal: Principal) -> Stream:
-    await _audit_download(pool, now, principal, "applications.xlsx")
+    await audit_download(pool, now, principal, "applications.xlsx")
     return _xlsx_stream(await xlsx_now(pool))
 
 
@@ -158,7 +158,7 @@ async def job_file_response(
 ) -> Stream:
     f = await open_job_file(pool, data_dir, principal.user_id, job_id)
     try:
-        await _audit_download(pool, now, principal, f"export_job:{job_id}")
+        await audit_download(pool, now, principal, f"export_job:{job_id}")
     except BaseException:
         await f.aclose()
         raise

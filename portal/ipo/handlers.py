@@ -94,7 +94,7 @@ class IpoDomesticHandler(TypeHandler):
         await conn.execute(Q.lock_org, app["org_id"])  # one firm's claims are judged one at a time
         org = await conn.fetchrow(Q.org_by_id, app["org_id"])
         rules.check_registered_in_wuhan(Uscc(org["uscc"]))
-        errors = _missing(payload, ("exchange", "stock_code", "payee", "stages"))
+        errors = _missing(payload, ("exchange", "stock_code", "stages"))
         errors += rules.check_stage_dates(payload.stages, payload.stage_dates, today)
         if errors:
             return errors
@@ -174,7 +174,7 @@ class IpoOverseasHandler(TypeHandler):
     ) -> list[RuleViolation]:
         errors = _missing(
             payload,
-            ("exchange", "listed_on", "raised_total", "invested_in_wuhan", "stock_code", "payee"),
+            ("exchange", "listed_on", "raised_total", "invested_in_wuhan", "stock_code"),
         )
         if errors:
             return errors

@@ -37,6 +37,24 @@ def unknown_program(code: str) -> ProblemError:
     )
 
 
+def policy_not_in_effect(code: str, day: dt.date) -> RuleViolation:
+    return RuleViolation(
+        "policy_not_in_effect",
+        f"No version of program {code!r} is in effect on {day}.",
+        message_zh=f"{day} 没有生效的 {code} 项目政策版本。",
+    )
+
+
+async def no_version_in_effect(
+    conn: asyncpg.Connection | asyncpg.Pool, code: str, day: dt.date
+) -> Exception:
+    """Why no version of `code` governs a draft on `day` (read only then, off the hot path):
+    no such program (404), or no version's window holds the day (422)."""
+    if await conn.fetchval(Q.program_exists, code):
+        return policy_not_in_effect(code, day)
+    return unknown_program(code)
+
+
 def decode_params(kind: str, params: dict[str, Any]) -> Any:
     """The program's parameters as its typed struct; a bad document is `invalid_params`."""
     try:
@@ -109,6 +127,8 @@ async def estimate(
     pool: asyncpg.Pool, code: str, data: s.EstimateIn, today: dt.date, language: str
 ) -> s.EstimateOut:
     row = await program_on(pool, code, today)
+    if not row["effective_from"] <= today <= row["effective_to"]:
+        raise policy_not_in_effect(code, today)  # the nearest version, shown but not in effect
     kind = row["kind"]
     allowed, required = _INPUTS[kind]
     given = {f for f in data.__struct_fields__ if getattr(data, f) is not None}

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from domain.accounts import STAFF_ROLES, Role
 from portal.auth.guards import has_role, principal_of
@@ -50,17 +49,3 @@ class AnnouncementController(Controller):
     @get(operation_id="list_announcements", summary="Awards in publicity now")
     async def list_announcements(self, ctx: Ctx, request: AnyRequest) -> s.AnnouncementList:
         return await services.announcements(ctx.pool, ctx.today(), language_of(request))
-
-    @post(
-        "/{application_id:uuid}/objections",
-        operation_id="lodge_objection",
-        status_code=201,
-        responses=problems(404, 422),
-        summary="Object to an award in publicity",
-    )
-    async def object_to(
-        self, ctx: Ctx, application_id: FromPath[UUID], data: JSONBody[s.ObjectionIn]
-    ) -> s.ObjectionOut:
-        return await services.object_to(
-            ctx.pool, ctx.clock.now(), ctx.today(), application_id, data
-        )

@@ -6,8 +6,6 @@ from uuid import UUID
 
 import msgspec
 
-from portal.types import LongText, ShortText
-
 
 class BatchIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     application_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
@@ -60,13 +58,3 @@ class Announcement(msgspec.Struct):
 
 class AnnouncementList(msgspec.Struct):
     items: list[Announcement]
-
-
-class ObjectionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    reason: Annotated[LongText, msgspec.Meta(min_length=5)]
-    contact: Annotated[ShortText, msgspec.Meta(min_length=3)]
-
-
-class ObjectionOut(msgspec.Struct):
-    id: UUID
-    received_at: dt.datetime

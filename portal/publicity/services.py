@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from uuid import UUID
 
 import asyncpg
 
@@ -12,9 +11,7 @@ from domain.money import Money
 from domain.publicity import publicity_period
 from portal.applications.views import not_found
 from portal.auth.principal import Principal
-from portal.errors import ProblemError
 from portal.publicity import schemas as s
-from sql import audit, outbox
 from sql.applications import ActorRef, lock, record_transition
 from sql.calendar import load_calendar
 from sql.pool import transaction
@@ -94,49 +91,3 @@ async def announcements(pool: asyncpg.Pool, today: dt.date, language: str) -> s.
             for r in await pool.fetch(Q.announcements, today)
         ]
     )
-
-
-async def object_to(
-    pool: asyncpg.Pool, now: dt.datetime, today: dt.date, application_id: UUID, data: s.ObjectionIn
-) -> s.ObjectionOut:
-    async with transaction(pool) as conn:
-        row = await conn.fetchrow(Q.application_by_id, application_id)
-        period = await conn.fetchrow(Q.latest_publicity_of, application_id)
-        if (
-            row is None
-            or period is None
-            or row["status"] != "publicized"
-            or not (period["starts_on"] <= today <= period["ends_on"])
-        ):
-            raise ProblemError(
-                404, "not_found", "This award is not in publicity now.", "该奖补目前不在公示期内。"
-            )
-        objection = await conn.fetchrow(
-            Q.insert_objection,
-            application_id,
-            period["id"],
-            data.reason.strip(),
-            data.contact.strip(),
-            now,
-        )
-        await outbox.emit(
-            conn,
-            at=now,
-            topic="objection.lodged",
-            payload={
-                "application_id": str(application_id),
-                "objection_id": str(objection["id"]),
-                "reference": row["reference"],
-            },
-        )
-        # The objector's contact stays out of the audit trail; the objection's id points to it.
-        await audit.append(
-            conn,
-            at=now,
-            actor="public",
-            action="application.objection_lodged",
-            entity_type="application",
-            entity_id=str(application_id),
-            data={"objection_id": str(objection["id"]), "actor_name": "公众"},
-        )
-    return s.ObjectionOut(objection["id"], objection["created_at"])

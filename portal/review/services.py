@@ -116,9 +116,19 @@ async def _approve(
     return {"reference": reference, "award": str(award.amount), "budget_year": year}
 
 
-async def _uphold(
-    conn: asyncpg.Connection, row: asyncpg.Record, now: dt.datetime
-) -> dict[str, Any]:
+async def uphold(
+    conn: asyncpg.Connection,
+    row: asyncpg.Record,
+    principal: Principal,
+    now: dt.datetime,
+    comment: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """An objection upheld: the award is withdrawn (its reservation released) and the
+    application goes back to review; every objection still open on it is resolved as upheld."""
+    target = next_status(
+        row["type"], Status(row["status"]), Action.UPHOLD_OBJECTION, frozenset(principal.roles)
+    )
     if row["amount_approved_fen"] is not None:
         await conn.execute(
             Q.release_budget,
@@ -128,8 +138,23 @@ async def _uphold(
             now,
         )
     await conn.execute(Q.clear_award, row["id"])
-    await conn.execute(Q.uphold_objections, row["id"], now)
-    return {"released": str(Money(row["amount_approved_fen"] or 0))}
+    resolved = await conn.fetch(
+        Q.uphold_open_objections, row["id"], comment, principal.user_id, now
+    )
+    await record_transition(
+        conn,
+        row,
+        action=Action.UPHOLD_OBJECTION.value,
+        to_status=target,
+        actor=ActorRef(principal.actor, principal.name),
+        at=now,
+        comment=comment,
+        data={
+            **(extra or {}),
+            "released": str(Money(row["amount_approved_fen"] or 0)),
+            "objection_ids": [str(r["id"]) for r in resolved],
+        },
+    )
 
 
 async def decide(
@@ -164,35 +189,52 @@ async def decide(
                 message_zh="请填写理由,供申请人查看并存档。",
             )
         extra: dict[str, Any] = {"declared_no_conflict": data.declare_no_conflict}
-        if action == Action.PASS:
-            await HANDLERS[row["type"]].check_pass(conn, row)
-            if data.approved_lines and HANDLERS[row["type"]].lines_field is None:
-                raise RuleViolation(
-                    "invalid_input",
-                    "This application has no lines to approve.",
-                    field="approved_lines",
-                    message_zh="该申请没有可核定的明细行。",
-                )
-            if HANDLERS[row["type"]].line_kind != "budget":
-                lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
-                extra |= await _pass_lines(conn, application_id, lines, data)
-            await conn.execute(Q.set_passed, application_id, principal.user_id)
-        elif action == Action.APPROVE:
-            extra |= await _approve(conn, row, principal, now, today)
-        elif action == Action.UPHOLD_OBJECTION:
-            extra |= await _uphold(conn, row, now)
-        row = await conn.fetchrow(Q.application_for_update, application_id)
-        await record_transition(
-            conn,
-            row,
-            action=action.value,
-            to_status=target,
-            actor=ActorRef(principal.actor, principal.name),
-            at=now,
-            comment=data.comment,
-            data=extra,
-        )
+        if action == Action.UPHOLD_OBJECTION:
+            await uphold(conn, row, principal, now, data.comment, extra)
+        else:
+            await _decide(conn, row, action, target, principal, now, today, data, extra)
     return await application_out(pool, application_id, principal, language)
+
+
+async def _decide(
+    conn: asyncpg.Connection,
+    row: asyncpg.Record,
+    action: Action,
+    target: Status,
+    principal: Principal,
+    now: dt.datetime,
+    today: dt.date,
+    data: s.DecisionIn,
+    extra: dict[str, Any],
+) -> None:
+    """Pass, return, reject or approve, with what each writes besides the status."""
+    application_id = row["id"]
+    if action == Action.PASS:
+        await HANDLERS[row["type"]].check_pass(conn, row)
+        if data.approved_lines and HANDLERS[row["type"]].lines_field is None:
+            raise RuleViolation(
+                "invalid_input",
+                "This application has no lines to approve.",
+                field="approved_lines",
+                message_zh="该申请没有可核定的明细行。",
+            )
+        if HANDLERS[row["type"]].line_kind != "budget":
+            lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
+            extra |= await _pass_lines(conn, application_id, lines, data)
+        await conn.execute(Q.set_passed, application_id, principal.user_id)
+    elif action == Action.APPROVE:
+        extra |= await _approve(conn, row, principal, now, today)
+    row = await conn.fetchrow(Q.application_for_update, application_id)
+    await record_transition(
+        conn,
+        row,
+        action=action.value,
+        to_status=target,
+        actor=ActorRef(principal.actor, principal.name),
+        at=now,
+        comment=data.comment,
+        data=extra,
+    )
 
 
 # The work queue's filters, in the order their parameters are numbered after work_queue_caller's.

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from portal.applications.payee import Payee
 from portal.applications.payloads import MAX_LINES, BudgetLine, Documents, In, MoneyText
 from portal.types import LongText, Name
 
@@ -33,6 +34,7 @@ class ScenarioProject(In, tag="scenario_project", tag_field="type"):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     summary: LongText | None = None
+    payee: Payee | None = None
     documents: Documents = msgspec.field(default_factory=list)
 
 

@@ -23,7 +23,6 @@ _FIELDS = (
     "task_batch",
     "certificate_no",
     "transformation_summary",
-    "payee",
 )
 
 

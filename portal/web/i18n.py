@@ -739,3 +739,85 @@ _APPLICANT: dict[str, tuple[str, str]] = {
 _APPLICANT.update({f"d_{code}": names for code, names in _DISTRICTS.items()})
 for _key, _pair in _APPLICANT.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
+
+# ---------------------------------------------------------------- objections and payments
+_MONEY_FLOW: dict[str, tuple[str, str]] = {
+    "objections": ("公示异议", "Objections"),
+    "objections_help": (
+        "公示期内收到的异议须逐条核实处理:未处理的异议会暂停公示期满确认和拨付。",
+        "Every objection lodged during publicity is examined; an open one holds the award's "
+        "confirmation and payment.",
+    ),
+    "open_objections": ("未处理异议", "Open objections"),
+    "objection_open": ("待处理", "Open"),
+    "objection_dismissed": ("不予采纳", "Dismissed"),
+    "objection_upheld": ("异议成立", "Upheld"),
+    "lodged_at": ("提出时间", "Lodged"),
+    "objection_reason": ("异议内容", "Objection"),
+    "objector_contact": ("异议人联系方式", "Objector's contact"),
+    "resolution": ("处理结果", "Resolution"),
+    "resolve_objection": ("处理异议", "Resolve the objection"),
+    "outcome_dismissed": ("不予采纳,奖补继续办理", "Dismiss: the award goes on"),
+    "outcome_upheld": ("异议成立,撤销奖补并退回重审", "Uphold: withdraw the award, back to review"),
+    "resolve": ("提交处理结果", "Resolve"),
+    "done_resolve": ("异议已处理。", "Objection resolved."),
+    "payment_held_by_objection": (
+        "该奖补尚有未处理的公示异议,处理完毕前不能拨付。",
+        "An objection to this award is still open: it cannot be paid until it is resolved.",
+    ),
+    "payment": ("拨付记录", "Payment"),
+    "recovery": ("资金追回", "Recovery"),
+    "recovery_amount": ("应追回金额", "Amount to recover"),
+    "repaid": ("已归还", "Repaid"),
+    "outstanding": ("尚欠", "Outstanding"),
+    "due_on": ("归还期限", "Due by"),
+    "recovery_reason": ("追回原因", "Reason"),
+    "repayments": ("还款记录", "Repayments"),
+    "open_recovery": ("登记资金追回", "Record a recovery"),
+    "open_recovery_help": (
+        "如跟踪核查未达要求,登记应追回的金额和期限;申请单位将收到通知。",
+        "When a follow-up finds the terms not kept, record what must be repaid and by when; "
+        "the organization is told.",
+    ),
+    "record_repayment": ("登记还款", "Record a repayment"),
+    "done_recovery": ("资金追回已登记。", "Recovery recorded."),
+    "done_repayment": ("还款已登记。", "Repayment recorded."),
+    "payments_due": ("待拨付", "Due for payment"),
+    "payments_help": (
+        "公示期满确认、尚未拨付的奖补。勾选后填写银行流水号并核对,或上传银行回单文件;可下载工作簿用于制作转账。",
+        "Confirmed awards not yet paid. Pick them and enter the bank's references, or upload "
+        "the bank's returned file, then review; the workbook prepares the bank transfer.",
+    ),
+    "download_due_xlsx": ("下载待拨付工作簿(XLSX)", "Download the workbook (XLSX)"),
+    "nothing_due": ("目前没有待拨付的奖补。", "Nothing is due for payment."),
+    "bank_reference": ("银行流水号", "Bank reference"),
+    "payee_missing": ("未填写收款账户", "No payee"),
+    "due_more_in_workbook": (
+        "仅显示前200笔;其余请分批处理或下载工作簿。",
+        "Only the first 200 are shown; pay in several batches or use the workbook.",
+    ),
+    "review_batch": ("核对拨付批次", "Review the batch"),
+    "review_bank_file": ("核对回单文件", "Review the file"),
+    "bank_file": ("银行回单文件(CSV)", "Bank's returned file (CSV)"),
+    "bank_file_help": (
+        "每行四列:申请编号、金额、拨付日期、银行流水号。",
+        "Four columns a line: application reference, amount, paid_on, bank reference.",
+    ),
+    "batch_ready": ("全部核对无误,可以登记:", "Every item checks out, ready to record:"),
+    "batch_has_errors": (
+        "以下标出的拨付不能登记;本批次不会部分登记,请修改后重新核对。",
+        "The items marked below cannot be paid; nothing is recorded in part. Fix them and "
+        "review again.",
+    ),
+    "check": ("核对结果", "Check"),
+    "confirm_batch": ("确认登记本批次拨付", "Record this batch"),
+    "done_payment_batch": ("拨付批次已登记:", "Payment batch recorded:"),
+    "act_objection_dismissed": ("异议不予采纳", "objection dismissed"),
+    "act_recovery_opened": ("登记资金追回", "recovery recorded"),
+    "act_recovery_repaid": ("收到还款", "repayment received"),
+    "topic_objection.dismissed": ("异议不予采纳", "Objection dismissed"),
+    "topic_recovery.opened": ("资金追回通知", "Award to be repaid"),
+    "topic_recovery.repaid": ("收到还款", "Repayment received"),
+}
+for _key, _pair in _MONEY_FLOW.items():
+    MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words

@@ -12,12 +12,14 @@ from litestar.params import Body, FromPath
 from litestar.response import Template
 
 from domain.errors import RuleViolation
+from portal.auth.client_address import client_address
 from portal.context import Ctx
 from portal.errors import ProblemError
 from portal.i18n import language_of
+from portal.objections import schemas as objection_schemas
+from portal.objections import services as objections
 from portal.programs import schemas as program_schemas
 from portal.programs import services as programs
-from portal.publicity import schemas as publicity_schemas
 from portal.publicity import services as publicity
 from portal.web.policy_text import ARTICLES, article_text
 from portal.web.templating import page
@@ -98,13 +100,22 @@ class PublicPages(Controller):
         language = language_of(request)
         listed = await publicity.announcements(ctx.pool, ctx.today(), language)
         try:
-            body = msgspec.convert(msgspec.structs.asdict(data), publicity_schemas.ObjectionIn)
-            await publicity.object_to(ctx.pool, ctx.clock.now(), ctx.today(), application_id, body)
+            body = msgspec.convert(msgspec.structs.asdict(data), objection_schemas.ObjectionIn)
+            await objections.lodge(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                application_id,
+                body,
+                client_address(request, ctx.settings.trusted_proxies),
+            )
         except (ProblemError, RuleViolation, msgspec.ValidationError) as exc:
+            throttled = exc if isinstance(exc, ProblemError) and exc.status == 429 else None
             return page(
                 request,
                 "publicity.html",
-                status_code=422,
+                status_code=429 if throttled else 422,
+                headers=throttled.headers if throttled else None,
                 items=listed.items,
                 done=None,
                 errors={str(application_id): _message(exc, language)},

@@ -61,12 +61,18 @@ TEMPLATE_CONFIG = TemplateConfig(
 
 
 def page(
-    request: Request[Any, Any, Any], name: str, *, status_code: int = 200, **context: Any
+    request: Request[Any, Any, Any],
+    name: str,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
 ) -> Template:
     language = language_of(request)
     return Template(
         template_name=name,
         status_code=status_code,
+        headers=headers,
         context={
             "lang": language,
             "t": translator(language),

@@ -41,27 +41,6 @@ RETURNING user_id;
 -- name: org_by_id
 SELECT id, name, uscc, district_code, contact_name, contact_phone FROM organizations WHERE id = $1;
 
--- name: throttle_locked
-SELECT max(locked_until) AS locked_until FROM login_throttle
-WHERE key = ANY($1::text[]) AND locked_until > $2;
-
--- name: throttle_fail
--- $1 key, $2 now, $3 window (s), $4 max failures, $5 lockout (s)
-INSERT INTO login_throttle AS t (key, failures, window_start, locked_until)
-VALUES ($1, 1, $2::timestamptz,
-        CASE WHEN $4::int <= 1 THEN $2::timestamptz + make_interval(secs => $5::float8) END)
-ON CONFLICT (key) DO UPDATE SET
-    failures = CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.failures + 1 ELSE 1 END,
-    window_start = CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.window_start ELSE $2 END,
-    locked_until = CASE
-        WHEN (CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.failures + 1 ELSE 1 END) >= $4
-            THEN $2 + make_interval(secs => $5)
-        ELSE t.locked_until END
-RETURNING failures, locked_until;
-
--- name: throttle_reset
-DELETE FROM login_throttle WHERE key = $1;
-
 -- name: staff_user_for_update
 SELECT u.id, u.email, u.name, u.org_id, u.is_active,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles

@@ -171,21 +171,6 @@ UPDATE budgets SET reserved_fen = reserved_fen - $3, updated_at = $4
 WHERE program_code = $1 AND year = $2
 RETURNING reserved_fen;
 
--- name: spend_budget
-UPDATE budgets SET reserved_fen = reserved_fen - $3, spent_fen = spent_fen + $3, updated_at = $4
-WHERE program_code = $1 AND year = $2
-RETURNING spent_fen;
-
--- name: uphold_objections
-UPDATE objections SET upheld_at = $2 WHERE application_id = $1 AND upheld_at IS NULL;
-
--- name: insert_disbursement
-INSERT INTO disbursements (application_id, paid_on, amount_fen, reference, recorded_by, recorded_at)
-VALUES ($1, $2, $3, $4, $5, $6);
-
--- name: upheld_objections
-SELECT count(*) FROM objections WHERE application_id = $1 AND upheld_at IS NOT NULL AND batch_id = $2;
-
 -- name: same_fingerprint
 -- 不重复享受: the firm's other live applications for the same thing, in any program.
 SELECT id, reference, type, program_code, status FROM applications
@@ -224,13 +209,23 @@ SELECT event.id, (CASE WHEN $4::boolean THEN pg_notify('outbox', '') END) IS NUL
 -- export_applications (sql/queries/exports.sql) for COPY … CSV, the same text a third cheaper:
 -- yuan as fen * 0.01 (exact: numeric with two places, as round(fen / 100, 2) gives) and times
 -- as date_trunc(…)::text, which prints as to_char(…, 'YYYY-MM-DD HH24:MI:SS') does under
--- DateStyle ISO (the caller sets it for its transaction).
-SELECT a.reference, a.type, a.status, a.program_code, a.program_version, o.name AS organization, o.uscc,
-       a.title,
+-- DateStyle ISO (the caller sets it for its transaction). The columns that carry applicants' or
+-- organizations' text go through csv_safe (0021; the XLSX's _FREE columns in sql/exports.py).
+SELECT csv_safe(a.reference) AS reference, a.type, a.status, a.program_code, a.program_version,
+       csv_safe(o.name) AS organization, o.uscc, csv_safe(a.title) AS title,
        a.amount_requested_fen * 0.01 AS amount_requested,
        a.amount_approved_fen * 0.01 AS amount_approved,
        date_trunc('second', a.created_at AT TIME ZONE 'Asia/Shanghai') AS created_at,
        date_trunc('second', a.submitted_at AT TIME ZONE 'Asia/Shanghai') AS submitted_at,
+       csv_safe(a.payload #>> '{payee,account_name}') AS payee_account_name,
+       csv_safe(a.payload #>> '{payee,bank}') AS payee_bank,
+       csv_safe(a.payload #>> '{payee,account_no}') AS payee_account_no,
        a.id
 FROM applications a JOIN organizations o ON o.id = a.org_id
 ORDER BY a.created_at, a.id
+
+-- name: org_bank_account
+SELECT bank_account FROM organizations WHERE id = $1;
+
+-- name: set_payee
+UPDATE applications SET payload = jsonb_set(payload, '{payee}', $2::jsonb) WHERE id = $1;

@@ -6,6 +6,9 @@ SELECT a.reference, a.type, a.status, a.program_code, a.program_version, o.name 
        round(a.amount_approved_fen::numeric / 100, 2) AS amount_approved,
        to_char(a.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') AS created_at,
        to_char(a.submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') AS submitted_at,
+       a.payload #>> '{payee,account_name}' AS payee_account_name,
+       a.payload #>> '{payee,bank}' AS payee_bank,
+       a.payload #>> '{payee,account_no}' AS payee_account_no,
        a.id
 FROM applications a JOIN organizations o ON o.id = a.org_id
 ORDER BY a.created_at, a.id

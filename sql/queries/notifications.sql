@@ -193,5 +193,4 @@ WHERE status IN ('submitted', 'reviewed', 'approved', 'publicized', 'confirmed')
 GROUP BY status;
 
 -- name: digest_open_objections
-SELECT count(*) FROM objections o JOIN applications a ON a.id = o.application_id
-WHERE o.upheld_at IS NULL AND a.status = 'publicized';
+SELECT count(*) FROM objections WHERE status = 'open';

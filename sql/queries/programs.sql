@@ -1,11 +1,22 @@
 -- name: programs_on
--- Each program with the version in effect on $1 (see program_version_on).
+-- Each program with the version in effect on $1 (see program_version_on); one with none in effect
+-- is shown with its nearest version (the latest that started before $1, else the earliest still
+-- to come), whose window then does not hold $1.
 SELECT p.code, p.kind, p.article, p.title_zh, p.title_en,
        v.version, v.params, v.effective_from, v.effective_to
 FROM programs p
-JOIN program_versions v ON v.program_code = p.code AND v.version = program_version_on(p.code, $1::date)
+JOIN program_versions v ON v.program_code = p.code AND v.version = coalesce(
+    program_version_on(p.code, $1::date),
+    (SELECT n.version FROM program_versions n
+     WHERE n.program_code = p.code
+     ORDER BY (n.effective_from <= $1::date) DESC,
+              CASE WHEN n.effective_from <= $1::date THEN n.version ELSE -n.version END DESC
+     LIMIT 1))
 WHERE p.code = coalesce($2, p.code)
 ORDER BY p.code;
+
+-- name: program_exists
+SELECT EXISTS (SELECT FROM programs WHERE code = $1);
 
 -- name: program_versions
 SELECT version, effective_from, effective_to, params, note, created_at, created_by

@@ -10,8 +10,10 @@ SELECT id FROM publicity_batches WHERE closed_at IS NULL AND ends_on < $1 ORDER 
 FOR UPDATE SKIP LOCKED;
 
 -- name: batch_applications_publicized
+-- The batch's awards still in publicity that no open objection holds.
 SELECT a.* FROM publicity_items i JOIN applications a ON a.id = i.application_id
 WHERE i.batch_id = $1 AND a.status = 'publicized'
+  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open')
 ORDER BY a.id
 FOR UPDATE OF a;
 
@@ -32,10 +34,6 @@ JOIN organizations o ON o.id = a.org_id
 JOIN programs p ON p.code = a.program_code
 WHERE a.status = 'publicized' AND b.starts_on <= $1 AND $1 <= b.ends_on
 ORDER BY b.starts_on, a.reference;
-
--- name: insert_objection
-INSERT INTO objections (application_id, batch_id, reason, contact, created_at) VALUES ($1, $2, $3, $4, $5)
-RETURNING id, created_at;
 
 -- name: batches_list
 SELECT b.id, b.starts_on, b.ends_on, b.created_at, b.closed_at, count(i.application_id) AS items

@@ -183,6 +183,10 @@ async def test_an_organizer_goes_from_registration_to_a_submitted_claim(
         page, "expense_lines", 1, "prizes", "1500000", description="奖金", invoice_numbers="INV-003"
     )
     assert await page.locator("#lines-total").inner_text() == "¥2,500,000.00"
+    # The claim pays money: it names the account it is paid to.
+    await page.locator("#payee-account_name").fill("武汉会展智能科技有限公司")
+    await page.locator("#payee-bank").fill("汉口银行光谷支行")
+    await page.locator("#payee-account_no").fill("6217000000000001")
     await page.locator("#expense_lines-1-description").focus()
     await page.locator("#requested-amount", has_text="¥1,250,000.00").wait_for()
     await page.locator("#save-status", has_text="已保存").wait_for()

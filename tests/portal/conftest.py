@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from domain.clock import FrozenClock
 from portal.accounts import services
 from portal.accounts.schemas import StaffUserIn
-from tests.factories import PASSWORD, token
+from tests.factories import PASSWORD, register, token
 
 _n = itertools.count(1)
 
@@ -48,3 +48,18 @@ def concurrently(client: AsyncTestClient, requests: list[dict[str, Any]]) -> lis
             return list(await asyncio.gather(*(c.request(**r) for r in requests)))
 
     return client.blocking_portal.call(send_all)
+
+
+@pytest.fixture
+async def team(client: AsyncTestClient, staff: StaffFactory) -> dict[str, Any]:
+    """An organization's applicant and one staff member of each role (bearer tokens)."""
+    org = await register(client, name="武汉智会科技有限公司")
+    return {
+        "org": org,
+        "applicant": org["token"],
+        "reviewer": await staff("reviewer"),
+        "approver": await staff("approver"),
+        "finance": await staff("finance"),
+        "admin": await staff("admin"),
+        "auditor": await staff("auditor"),
+    }

@@ -10,6 +10,11 @@ from litestar.testing import AsyncTestClient
 from domain.clock import FrozenClock
 from tests.factories import bearer
 
+PAYEE = {
+    "account_name": "武汉智算科技有限公司",
+    "bank": "中国银行武汉分行",
+    "account_no": "6217000000000001",
+}
 STARTS = dt.date(2026, 5, 11)  # a Monday, 70 days after the test clock's 2026-03-02
 ENDS = dt.date(2026, 5, 13)
 
@@ -62,6 +67,7 @@ def claim_body(filing_id: str, **overrides: Any) -> dict[str, Any]:
                 "invoice_numbers": ["INV-004"],
             },
         ],
+        "payee": PAYEE,
     }
     body.update(overrides)
     return body
@@ -120,3 +126,46 @@ async def approved_claim(
     await ok(await submit(client, applicant, claim["id"]))
     await ok(await decide(client, reviewer, claim["id"], "pass", **pass_extra))
     return await ok(await decide(client, approver, claim["id"], "approve"))
+
+
+async def publicized_claim(
+    client: AsyncTestClient,
+    clock: FrozenClock,
+    team: dict[str, Any],
+    *,
+    allocated: str = "10000000.00",
+    **filing_overrides: Any,
+) -> dict[str, Any]:
+    """A claim approved for 1,700,000.00 (half of 3.4M) and in publicity from today.
+
+    `team` holds bearer tokens: applicant, reviewer, approver, admin.
+    """
+    a, rev, appr, admin = (team[k] for k in ("applicant", "reviewer", "approver", "admin"))
+    r = await client.put(
+        "/api/v1/admin/budgets/event-support/2026",
+        json={"allocated": allocated},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 200, r.text
+    filing = await recognized_filing(client, a, rev, appr, **filing_overrides)
+    claim = await approved_claim(client, clock, a, rev, appr, filing["id"])
+    batch = await ok(
+        await client.post(
+            "/api/v1/admin/publicity-batches",
+            json={"application_ids": [claim["id"]], "starts_on": clock.today().isoformat()},
+            headers=bearer(admin),
+        ),
+        201,
+    )
+    claim["batch"] = batch
+    return claim
+
+
+async def lodge_objection(
+    client: AsyncTestClient, app_id: str, reason: str = "该单位实际未举办此活动", **headers: str
+) -> Any:
+    return await client.post(
+        f"/api/v1/public/announcements/{app_id}/objections",
+        json={"reason": reason, "contact": "13900000000"},
+        headers=headers or None,
+    )

@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
-from tests.factories import bearer, register
+from tests.factories import bearer, register, token
 from tests.portal.conftest import StaffFactory
 from tests.portal.flows import (
     ENDS,
@@ -29,16 +29,8 @@ from tests.portal.flows import (
 
 
 @pytest.fixture
-async def people(client: AsyncTestClient, staff: StaffFactory) -> dict[str, Any]:
-    org = await register(client, name="武汉智会科技有限公司")
-    return {
-        "org": org,
-        "applicant": org["token"],
-        "reviewer": await staff("reviewer"),
-        "approver": await staff("approver"),
-        "finance": await staff("finance"),
-        "admin": await staff("admin"),
-    }
+async def people(team: dict[str, Any]) -> dict[str, Any]:
+    return team
 
 
 async def test_the_whole_path(
@@ -501,19 +493,72 @@ async def test_a_filing_is_drafted_under_the_version_in_effect_on_its_day(
     assert stored == 2
 
 
+COUNTS = """SELECT (SELECT count(*) FROM applications), (SELECT count(*) FROM audit_events),
+                   (SELECT count(*) FROM outbox)"""
+
+
 async def test_a_program_with_no_version_takes_no_drafts_and_nothing_is_written(
     client: AsyncTestClient, people: dict[str, Any], pool: asyncpg.Pool
 ) -> None:
     await pool.execute("DELETE FROM program_versions WHERE program_code = 'event-support'")
-    counts = """SELECT (SELECT count(*) FROM applications), (SELECT count(*) FROM audit_events),
-                       (SELECT count(*) FROM outbox)"""
-    before = await pool.fetchrow(counts)
+    before = await pool.fetchrow(COUNTS)
+    r = await client.post(
+        "/api/v1/applications", json=filing_body(), headers=bearer(people["applicant"])
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "policy_not_in_effect")
+    assert "event-support" in r.json()["detail"]
+    # No such program at all: unknown, as before.
+    await pool.execute("DELETE FROM programs WHERE code = 'event-support'")
     r = await client.post(
         "/api/v1/applications", json=filing_body(), headers=bearer(people["applicant"])
     )
     assert (r.status_code, r.json()["code"]) == (404, "unknown_program")
-    assert "event-support" in r.json()["detail"]
-    assert await pool.fetchrow(counts) == before
+    assert await pool.fetchrow(COUNTS) == before
+
+
+async def test_a_version_whose_window_has_ended_governs_no_new_draft(
+    client: AsyncTestClient, people: dict[str, Any], clock: FrozenClock, pool: asyncpg.Pool
+) -> None:
+    """Version 2 runs to 2026-06-30 inside version 1's window (to 2027-05-31). Both ways a
+    draft is made: the event filing's write takes the version itself, the IPO claim reads it
+    first (`drafting_context`)."""
+    from tests.portal.test_ipo import domestic
+
+    a, admin = people["applicant"], people["admin"]
+    body = {
+        "effective_from": "2026-03-02",
+        "effective_to": "2026-06-30",
+        "params": {"rate_bp": 4000, "cap": "1500000.00", "filing_lead_days": 20},
+    }
+    url = "/api/v1/admin/programs/event-support/versions"
+    await ok(await client.post(url, json=body, headers=bearer(admin)), 201)
+    body["params"] = {
+        "stage_amounts": {"tutoring": "1.00", "accepted": "1.00", "listed": "1.00"},
+        "total_cap": "3.00",
+        "exclusive_with_overseas": True,
+    }
+    await ok(
+        await client.post(
+            url.replace("event-support", "ipo-domestic"), json=body, headers=bearer(admin)
+        ),
+        201,
+    )
+
+    def filing() -> dict[str, Any]:
+        return filing_body(title=f"活动 {clock.today()}")
+
+    assert (await create(client, a, filing()))["program_version"] == 2
+    clock.set_date(dt.date(2026, 7, 1))  # version 2 has ended; version 1 still holds the day
+    assert (await create(client, a, filing()))["program_version"] == 1
+    assert (await create(client, a, domestic(["tutoring"])))["program_version"] == 1
+
+    clock.set_date(dt.date(2027, 6, 1))  # every window has ended (and the token: sign in)
+    a = await token(client, people["org"]["user"]["email"])
+    before = await pool.fetchrow(COUNTS)
+    for draft in (filing(), domestic(["accepted"])):
+        r = await client.post("/api/v1/applications", json=draft, headers=bearer(a))
+        assert (r.status_code, r.json()["code"]) == (422, "policy_not_in_effect"), r.text
+    assert await pool.fetchrow(COUNTS) == before
 
 
 async def test_other_organizations_get_404_everywhere(

@@ -11,13 +11,8 @@ from litestar.testing import AsyncTestClient
 from domain.clock import FrozenClock
 from tests.factories import bearer, make_uscc, register
 from tests.portal.conftest import StaffFactory
-from tests.portal.flows import decide, ok, submit
+from tests.portal.flows import PAYEE, decide, ok, submit
 
-PAYEE = {
-    "account_name": "武汉智算科技有限公司",
-    "bank": "中国银行武汉分行",
-    "account_no": "6217000000000001",
-}
 DATES = {"tutoring": "2025-06-01", "accepted": "2025-12-01", "listed": "2026-02-20"}
 
 

@@ -141,7 +141,7 @@ async def test_preferences_are_respected_and_decisions_cannot_be_turned_off(
     assert {t for t, _ in staff_prefs} == {
         "application.submit",
         "application.uphold_objection",
-        "objection.lodged",
+        "objection.dismissed",
         "reminder.review_sla",
         "digest.daily",
     }

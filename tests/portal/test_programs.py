@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import asyncpg
@@ -188,6 +189,33 @@ async def test_new_version_applies_from_its_date_and_keeps_the_old(
     assert detail["versions"][0]["params"]["cap"] == "2000000.00"
 
 
+async def test_a_day_outside_every_window_shows_the_program_but_estimates_nothing(
+    client: AsyncTestClient, clock: Any
+) -> None:
+    clock.set_date(dt.date(2027, 6, 1))  # the policy's versions all ended on 2027-05-31
+    program = (await client.get("/api/v1/programs/event-support")).json()["program"]
+    assert (program["version"], program["in_effect"]) == (1, False)
+    r = await estimate(client, "event-support", {"eligible_costs": "100.00"})
+    assert (r.status_code, r.json()["code"]) == (422, "policy_not_in_effect"), r.text
+    r = await estimate(client, "no-such-program", {"eligible_costs": "100.00"})
+    assert (r.status_code, r.json()["code"]) == (404, "unknown_program")
+
+
+async def test_a_version_that_ends_before_it_starts_is_refused(
+    client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool
+) -> None:
+    admin = await staff("admin")
+    params = {"rate_bp": 4000, "cap": "1.00", "filing_lead_days": 30, "claim_window_days": 90}
+    body = {"effective_from": "2026-06-01", "effective_to": "2026-05-31", "params": params}
+    r = await client.post(
+        "/api/v1/admin/programs/event-support/versions", json=body, headers=bearer(admin)
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_input"), r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["effective_to"]
+    count = "SELECT count(*) FROM program_versions WHERE program_code = 'event-support'"
+    assert await pool.fetchval(count) == 1
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -283,6 +311,26 @@ async def test_exchanges_are_dated(client: AsyncTestClient, staff: StaffFactory)
     }
     assert later["LSE"]["eligible"] is False
     assert (await client.get("/api/v1/exchanges?on=yesterday")).status_code == 422
+
+
+@pytest.mark.parametrize("eligible", [0, 1, "true", "false", None])
+async def test_an_exchange_takes_only_a_json_boolean(
+    client: AsyncTestClient, staff: StaffFactory, eligible: Any
+) -> None:
+    body = {
+        "valid_from": "2026-04-01",
+        "name_zh": "伦敦证券交易所",
+        "name_en": "London Stock Exchange",
+        "market": "overseas",
+        "jurisdiction": "GB",
+        "eligible": eligible,
+    }
+    admin = bearer(await staff("admin"))
+    r = await client.put("/api/v1/admin/exchanges/LSE", json=body, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_input"), r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["eligible"]
+    on = (await client.get("/api/v1/exchanges?on=2026-04-01")).json()["items"]
+    assert {e["code"]: e["eligible"] for e in on}["LSE"] is True  # unchanged
 
 
 async def test_budgets(client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool) -> None:

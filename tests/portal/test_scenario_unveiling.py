@@ -9,8 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.factories import bearer, register
 from tests.portal.conftest import StaffFactory
-from tests.portal.flows import create, decide, filing_body, ok, submit
-from tests.portal.test_ipo import PAYEE
+from tests.portal.flows import PAYEE, create, decide, filing_body, ok, submit
 
 
 def project(title: str, total: str = "5000000.00", **over: Any) -> dict[str, Any]:
@@ -28,6 +27,7 @@ def project(title: str, total: str = "5000000.00", **over: Any) -> dict[str, Any
             {"category": "equipment", "description": "算力设备", "amount": half},
             {"category": "services", "description": "软件开发", "amount": rest},
         ],
+        "payee": PAYEE,
     }
     return body | over
 

@@ -46,6 +46,14 @@ ALLOWED: dict[str, set[str]] = {
     "propose_ipo_award": {"reviewer", "admin"},
     "select_projects": {"approver"},
     "score_application": {"reviewer"},
+    "list_objections": STAFF,
+    "get_objection": STAFF,
+    "resolve_objection": {"approver"},
+    "payments_due": {"finance", "auditor"},
+    "payments_due_xlsx": {"finance", "auditor"},
+    "record_payment_batch": {"finance"},
+    "open_recovery": {"finance", "admin"},
+    "record_repayment": {"finance"},
 }
 PUBLIC = {
     "health",
@@ -77,6 +85,7 @@ def _fill(path: str, ids: dict[str, str]) -> str:
         "notification_id",
         "delivery_id",
         "job_id",
+        "objection_id",
     ):
         path = path.replace(
             "{" + name + "}", ids.get(name, str(uuid.uuid4()) if name != "delivery_id" else "1")

@@ -364,24 +364,26 @@ async def test_a_recognized_filing_is_claimed_from_the_pages(
     claim = await new_draft(client, owner["csrf"], "event_claim", filing_id=filing)
     edit = (await client.get(f"/app/applications/{claim}/edit")).text
     assert "2026-05-14 – 2026-08-11" in edit and 'id="expense_lines"' in edit
-    r = await post(
-        client,
-        f"/app/applications/{claim}/autosave",
-        owner["csrf"],
-        {
-            "actual_attendance": "3500",
-            "summary": "大会如期举办。",
-            "expense_lines-0-category": "venue",
-            "expense_lines-0-amount": "1000000.00",
-            "expense_lines-0-invoice_numbers": "INV-101, INV-102",
-            "expense_lines-1-category": "prizes",
-            "expense_lines-1-amount": "1500000",
-            "expense_lines-1-invoice_numbers": "INV-103",
-        },
-    )
+    form = {
+        "actual_attendance": "3500",
+        "summary": "大会如期举办。",
+        "expense_lines-0-category": "venue",
+        "expense_lines-0-amount": "1000000.00",
+        "expense_lines-0-invoice_numbers": "INV-101, INV-102",
+        "expense_lines-1-category": "prizes",
+        "expense_lines-1-amount": "1500000",
+        "expense_lines-1-invoice_numbers": "INV-103",
+    }
+    r = await post(client, f"/app/applications/{claim}/autosave", owner["csrf"], form)
     assert "¥1,250,000.00" in r.text  # the amount requested, from the same calculator
     stored = await api_get(client, owner["token"], claim)
     assert stored["payload"]["expense_lines"][0]["invoice_numbers"] == ["INV-101", "INV-102"]
+    # No payee yet: the review page names what is missing, next to a link to fix it.
+    r = await post(client, f"/app/applications/{claim}/submit", owner["csrf"], {})
+    assert r.status_code == 422 and "收款账户" in r.text
+    form |= {"payee-account_name": "武汉会展科技有限公司", "payee-bank": "汉口银行"}
+    form["payee-account_no"] = "6217000000000002"
+    await post(client, f"/app/applications/{claim}/autosave", owner["csrf"], form)
     r = await post(client, f"/app/applications/{claim}/submit", owner["csrf"], {})
     assert r.status_code == 303
     page = (await client.get(f"/app/applications/{claim}")).text

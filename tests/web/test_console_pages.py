@@ -362,7 +362,7 @@ async def test_a_claim_cut_line_by_line_then_approved_shows_its_breakdown(
     pay = {"paid_on": "2026-05-27", "amount": "1500000.00", "reference": "GK-2026-0520"}
     r = await post_form(client, url + "/disbursement", fin_token, {**pay, "amount": "1400000"})
     assert r.status_code == 422
-    assert "拨付金额须与核定金额一致" in error_near(r.text, "err-disburse-amount")
+    assert "拨付金额须与核定金额(1500000.00元)一致" in error_near(r.text, "err-disburse-amount")
     r = await post_form(client, url + "/disbursement", fin_token, pay)
     assert r.status_code == 303
     page = (await client.get(r.headers["location"])).text
@@ -523,6 +523,13 @@ async def test_admin_configuration_forms(
         {"effective_from": "2027-01-01", "effective_to": "2027-12-31", "params": "[1]"},
     )
     assert r.status_code == 422 and "参数须为 JSON 对象" in r.text
+    r = await post_form(
+        client,
+        "/console/programs/event-support/versions",
+        token,
+        {"effective_from": "2027-01-01", "effective_to": "2027-12-31", "params": "[" * 5000},
+    )
+    assert r.status_code == 422 and "嵌套层数不能超过" in r.text  # not a RecursionError
     body = params.group(1).replace("&#34;", '"').replace("&quot;", '"')
     r = await post_form(
         client,

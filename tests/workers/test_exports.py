@@ -117,7 +117,7 @@ async def test_a_job_is_queued_run_by_a_listening_worker_and_its_workbook_downlo
     assert r.headers["cache-control"] == "private, no-store"
     [sheet] = read_xlsx(r.content)
     assert sheet.rows[0] == HEADERS
-    assert sorted(row[12] for row in sheet.rows[1:]) == sorted(ids)
+    assert sorted(row[HEADERS.index("id")] for row in sheet.rows[1:]) == sorted(ids)
     assert {row[7] for row in sheet.rows[1:]} == {f"导出任务 {i}" for i in range(4)}
     assert job_file(settings.data_dir, UUID(job["id"])).exists()
 
@@ -210,6 +210,26 @@ async def test_progress_is_on_the_row_while_the_workbook_is_written(
         7,
         7,
         100,
+    )
+
+
+async def test_a_jobs_workbook_never_begins_a_cell_with_a_formula(
+    client: AsyncTestClient, settings: Settings, clock: FrozenClock, staff: StaffFactory
+) -> None:
+    org = await register(client, name="@武汉公式科技有限公司")
+    await create(client, org["token"], filing_body(title='=HYPERLINK("http://evil.example")'))
+    me = await staff("admin")
+    job = await start(client, me)
+    async with job_ctx(settings, clock, FAST) as ctx:
+        assert await export_jobs(ctx) == 1
+    r = await client.get(f"{JOBS}/{job['id']}/file", headers=bearer(me))
+    assert r.status_code == 200
+    [sheet] = read_xlsx(r.content)
+    row = dict(zip(HEADERS, sheet.rows[1], strict=True))
+    assert sheet.formulas == 0
+    assert (row["title"], row["organization"]) == (
+        '\'=HYPERLINK("http://evil.example")',
+        "'@武汉公式科技有限公司",
     )
 
 

@@ -28,8 +28,10 @@ from workers.relay import relay
 from workers.scheduled import close_publicity, lapse_filings
 from workers.sweep import sweep
 
-TOLD_TO_REVIEWERS = {"application.submit", "application.uphold_objection", "objection.lodged"}
+TOLD_TO_REVIEWERS = {"application.submit", "application.uphold_objection"}
 NOT_TOLD_TO_ORG = {"objection.lodged"}
+# An objection reaches those who resolve it, once, in their inbox (the daily digest counts it).
+TOLD_TO_APPROVERS_INBOX = {"objection.lodged"}
 
 
 async def test_every_transition_is_told_once_in_the_recipients_language(
@@ -140,6 +142,8 @@ async def test_every_transition_is_told_once_in_the_recipients_language(
         people += ["rev@wuhan.gov.cn"] if row["topic"] in TOLD_TO_REVIEWERS else []
         for email in people:
             expected.update({(row["id"], email, "inbox"): 1, (row["id"], email, "email"): 1})
+        if row["topic"] in TOLD_TO_APPROVERS_INBOX:
+            expected.update({(row["id"], "appr@wuhan.gov.cn", "inbox"): 1})
     got = Counter(
         (r["outbox_id"], r["email"], r["channel"])
         for r in await pool.fetch(

@@ -31,6 +31,11 @@ PAYLOAD: dict[str, Any] = {
     "counts": {"submitted": 3, "reviewed": 2, "approved": 1, "publicized": 0, "confirmed": 4},
     "open_objections": 1,
     "year": 2026,
+    "amount": "1200000.00",
+    "due_on": "2026-09-30",
+    "paid_on": "2026-08-01",
+    "payment_reference": "BK-20260801-001",
+    "outstanding": "200000.00",
 }
 
 

@@ -122,7 +122,8 @@ SPECS: dict[str, Spec] = {
         ),
         lines="expense_lines",
         invoices=True,
-        doc_kinds=("audit_report", "summary", "invoice", "evidence", "other"),
+        payee=True,
+        doc_kinds=("audit_report", "summary", "invoice", "evidence", "payee", "other"),
         filing=True,
     ),
     "ipo_domestic_claim": Spec(
@@ -163,7 +164,8 @@ SPECS: dict[str, Spec] = {
             _f(ScenarioProject, "total_investment", "money", hint="hint_total_investment"),
         ),
         lines="investment_lines",
-        doc_kinds=("plan", "evidence", "other"),
+        payee=True,
+        doc_kinds=("plan", "evidence", "payee", "other"),
         total_field="total_investment",
     ),
     "unveiling_award": Spec(
@@ -181,6 +183,7 @@ SPECS: dict[str, Spec] = {
     ),
 }
 assert set(SPECS) == set(HANDLERS), "every application type has a form"
+assert all(SPECS[t].payee == h.pays for t, h in HANDLERS.items()), "a claim that pays asks whom"
 STAGE_NAMES: tuple[str, ...] = STAGES
 LINE_COLUMNS = ("category", "description", "invoice_numbers", "amount")
 MAX_DESCRIPTION = _max_length(BudgetLine, "description")

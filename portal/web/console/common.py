@@ -29,6 +29,8 @@ SECTIONS: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/console", "work_queue", None),
     ("/console/budgets", "budgets", None),
     ("/console/publicity", "publicity_batches", None),
+    ("/console/objections", "objections", None),
+    ("/console/payments", "payments_due", frozenset({Role.FINANCE, Role.AUDITOR})),
     ("/console/programs", "program_versions", None),
     ("/console/calls", "calls", None),
     ("/console/exchanges", "exchanges", None),

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from domain.accounts import Role
 from domain.errors import RuleViolation
 from portal.auth.guards import has_role, principal_of
+from portal.bodies import MAX_DEPTH, too_deep
 from portal.calendar import schemas as calendar_schemas
 from portal.calendar import services as calendar
 from portal.context import Ctx
@@ -40,8 +41,16 @@ Year = Annotated[int | None, Parameter(ge=2000, le=2100)]
 
 
 def _json_params(raw: str) -> dict[str, Any]:
+    body = raw.encode()
+    if too_deep(body):
+        raise RuleViolation(
+            "invalid_params",
+            f"Parameters may nest at most {MAX_DEPTH} levels deep.",
+            field="params",
+            message_zh=f"参数的嵌套层数不能超过 {MAX_DEPTH} 层。",
+        )
     try:
-        value = msgspec.json.decode(raw.encode())
+        value = msgspec.json.decode(body)
     except msgspec.DecodeError:
         value = None
     if not isinstance(value, dict):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar, get_args
 from uuid import UUID
 
 import msgspec
@@ -19,15 +20,19 @@ from portal.applications.registry import HANDLERS
 from portal.applications.views import application_out
 from portal.auth.guards import has_role, principal_of
 from portal.context import Ctx
-from portal.disbursements import services as disbursements
-from portal.disbursements.schemas import DisbursementIn
 from portal.documents import services as documents
 from portal.documents.controllers import file_response
 from portal.documents.storage import storage_for
 from portal.i18n import language_of
 from portal.ipo import schemas as ipo_schemas
 from portal.ipo import services as ipo
+from portal.objections import schemas as objection_schemas
+from portal.objections import services as objections
+from portal.payments import services as payments
+from portal.payments.schemas import DisbursementIn
 from portal.programs import services as programs
+from portal.recoveries import schemas as recovery_schemas
+from portal.recoveries import services as recoveries
 from portal.review import services as review
 from portal.scenario import schemas as scenario_schemas
 from portal.scenario import services as scenario
@@ -44,6 +49,7 @@ from portal.web.console.common import (
 )
 from sql.queries import Q
 
+T = TypeVar("T", bound=msgspec.Struct)
 STATUSES: tuple[str, ...] = get_args(app_schemas.StatusName)
 TYPES: tuple[str, ...] = get_args(app_schemas.TypeName)
 PAGE_SIZE = 25
@@ -51,7 +57,9 @@ PAGE_SIZE = 25
 DECISION_ORDER = ("pass", "approve", "return", "reject", "uphold_objection")
 
 # The forms on an application's page, whose success the page confirms.
-DONE_MESSAGES = frozenset({*DECISION_ORDER, "score", "disburse", "follow_up"})
+DONE_MESSAGES = frozenset(
+    {*DECISION_ORDER, "score", "disburse", "follow_up", "resolve", "recovery", "repayment"}
+)
 
 # What each role works on first; admins and auditors see everything.
 _ROLE_DEFAULT: tuple[tuple[Role, str], ...] = (
@@ -206,18 +214,8 @@ class WorkPages:
     async def disburse(
         self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Redirect | Template:
-        form = await read_form(request)
-        try:
-            data = msgspec.convert(
-                {
-                    "paid_on": text(form, "paid_on"),
-                    "amount": text(form, "amount"),
-                    "reference": text(form, "reference"),
-                },
-                DisbursementIn,
-                strict=False,
-            )
-            await disbursements.disburse(
+        async def act(data: DisbursementIn) -> None:
+            await payments.disburse(
                 ctx.pool,
                 ctx.clock.now(),
                 ctx.today(),
@@ -226,9 +224,9 @@ class WorkPages:
                 data,
                 language_of(request),
             )
-        except REFUSALS as exc:
-            return await _refused(ctx, request, application_id, "disburse", form, exc)
-        return see_other(f"/console/applications/{application_id}?done=disburse")
+
+        fields = ("paid_on", "amount", "reference")
+        return await _form(ctx, request, application_id, "disburse", fields, DisbursementIn, act)
 
     @post(
         "/applications/{application_id:uuid}/follow-ups",
@@ -238,24 +236,80 @@ class WorkPages:
     async def follow_up(
         self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Redirect | Template:
-        form = await read_form(request)
-        try:
-            data = msgspec.convert(
-                {
-                    "year": text(form, "year"),
-                    "raised_total": text(form, "raised_total"),
-                    "invested_in_wuhan": text(form, "invested_in_wuhan"),
-                    "note": text(form, "note"),
-                },
-                ipo_schemas.FollowUpIn,
-                strict=False,
-            )
+        async def act(data: ipo_schemas.FollowUpIn) -> None:
             await ipo.follow_up(
                 ctx.pool, ctx.clock.now(), principal_of(request), application_id, data
             )
+
+        fields = ("year", "raised_total", "invested_in_wuhan", "note")
+        schema = ipo_schemas.FollowUpIn
+        return await _form(ctx, request, application_id, "follow_up", fields, schema, act)
+
+    @post(
+        "/objections/{objection_id:uuid}/resolution",
+        status_code=303,
+        guards=[has_role(Role.APPROVER)],
+    )
+    async def resolve_objection(
+        self, ctx: Ctx, request: AnyRequest, objection_id: FromPath[UUID]
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        found = await objections.get_objection(ctx.pool, objection_id)
+        try:
+            data = msgspec.convert(
+                {"outcome": text(form, "outcome"), "comment": text(form, "comment")},
+                objection_schemas.ResolutionIn,
+            )
+            await objections.resolve(
+                ctx.pool, ctx.clock.now(), ctx.today(), principal_of(request), objection_id, data
+            )
         except REFUSALS as exc:
-            return await _refused(ctx, request, application_id, "follow_up", form, exc)
-        return see_other(f"/console/applications/{application_id}?done=follow_up")
+            name = f"resolve-{objection_id}"
+            return await _refused(ctx, request, found.application_id, name, form, exc)
+        return see_other(f"/console/applications/{found.application_id}?done=resolve")
+
+    @post(
+        "/applications/{application_id:uuid}/recovery",
+        status_code=303,
+        guards=[has_role(Role.FINANCE, Role.ADMIN)],
+    )
+    async def open_recovery(
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
+    ) -> Redirect | Template:
+        async def act(data: recovery_schemas.RecoveryIn) -> None:
+            await recoveries.open_recovery(
+                ctx.pool,
+                ctx.clock.now(),
+                principal_of(request),
+                application_id,
+                data,
+                language_of(request),
+            )
+
+        fields, schema = ("amount", "due_on", "reason"), recovery_schemas.RecoveryIn
+        return await _form(ctx, request, application_id, "recovery", fields, schema, act)
+
+    @post(
+        "/applications/{application_id:uuid}/repayments",
+        status_code=303,
+        guards=[has_role(Role.FINANCE)],
+    )
+    async def record_repayment(
+        self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
+    ) -> Redirect | Template:
+        async def act(data: recovery_schemas.RepaymentIn) -> None:
+            await recoveries.record_repayment(
+                ctx.pool,
+                ctx.clock.now(),
+                ctx.today(),
+                principal_of(request),
+                application_id,
+                data,
+                language_of(request),
+            )
+
+        fields, schema = ("amount", "paid_on", "reference"), recovery_schemas.RepaymentIn
+        return await _form(ctx, request, application_id, "repayment", fields, schema, act)
 
     @get("/documents/{document_id:uuid}")
     async def document(self, ctx: Ctx, request: AnyRequest, document_id: FromPath[UUID]) -> Stream:
@@ -264,6 +318,26 @@ class WorkPages:
             ctx.pool, storage_for(ctx.settings), principal_of(request), document_id
         )
         return file_response(found)
+
+
+async def _form(
+    ctx: Ctx,
+    request: AnyRequest,
+    application_id: UUID,
+    name: str,
+    fields: tuple[str, ...],
+    schema: type[T],
+    act: Callable[[T], Awaitable[None]],
+) -> Redirect | Template:
+    """One of the application page's forms: its fields as the API's body, the same service, then
+    back to the page saying it is done, or the page again with why not."""
+    form = await read_form(request)
+    try:
+        data = msgspec.convert({k: text(form, k) for k in fields}, schema, strict=False)
+        await act(data)
+    except REFUSALS as exc:
+        return await _refused(ctx, request, application_id, name, form, exc)
+    return see_other(f"/console/applications/{application_id}?done={name}")
 
 
 def _decision(form: FormMultiDict, action: str) -> app_schemas.DecisionIn:
@@ -347,6 +421,9 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
     ]
     decisions = [a for a in DECISION_ORDER if a in app.allowed_actions and a in DECISIONS]
     roles = principal.roles
+    listed = await objections.list_objections(
+        ctx.pool, status=None, application_id=application_id, limit=200, cursor=None
+    )
     scores_count = None
     if app.type == "scenario_project":
         scores_count = await ctx.pool.fetchval(Q.scores_count, application_id)
@@ -372,6 +449,15 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
         "scores_count": scores_count,
         "can_disburse": Role.FINANCE in roles
         and ("disburse" in app.allowed_actions or app.status == "publicized"),
+        "objections": listed.items,
+        "open_objections": sum(1 for o in listed.items if o.status == "open"),
+        "can_resolve": Role.APPROVER in roles,
+        "can_recover": app.status == "disbursed"
+        and app.recovery is None
+        and (Role.FINANCE in roles or Role.ADMIN in roles),
+        "can_repay": app.recovery is not None
+        and app.recovery.outstanding != "0.00"
+        and Role.FINANCE in roles,
         "can_follow_up": app.type == "ipo_overseas_claim"
         and app.status == "disbursed"
         and (Role.FINANCE in roles or Role.ADMIN in roles),

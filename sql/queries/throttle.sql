@@ -1,0 +1,21 @@
+-- name: throttle_locked
+SELECT max(locked_until) AS locked_until FROM throttles
+WHERE key = ANY($1::text[]) AND locked_until > $2;
+
+-- name: throttle_hit
+-- $1 key, $2 now, $3 window (s), $4 max hits, $5 lockout (s): count a hit; lock the key at the
+-- max-th hit within the window.
+INSERT INTO throttles AS t (key, hits, window_start, locked_until)
+VALUES ($1, 1, $2::timestamptz,
+        CASE WHEN $4::int <= 1 THEN $2::timestamptz + make_interval(secs => $5::float8) END)
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.hits + 1 ELSE 1 END,
+    window_start = CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.window_start ELSE $2 END,
+    locked_until = CASE
+        WHEN (CASE WHEN t.window_start > $2 - make_interval(secs => $3::float8) THEN t.hits + 1 ELSE 1 END) >= $4
+            THEN $2 + make_interval(secs => $5)
+        ELSE t.locked_until END
+RETURNING hits, locked_until;
+
+-- name: throttle_reset
+DELETE FROM throttles WHERE key = $1;

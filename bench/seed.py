@@ -216,12 +216,34 @@ async def seed(conn: asyncpg.Connection, rows: int, orgs: int, log=print) -> See
                 "张三",
                 PASSWORD_HASH,
                 org_ids[n],
+                "org_admin",
+                first,
                 first,
             )
             for n in range(orgs)
         ]
-        + [(staff_id, "reviewer@bench.example.cn", "审核员", PASSWORD_HASH, None, first)],
-        columns=["id", "email", "name", "password_hash", "org_id", "created_at"],
+        + [
+            (
+                staff_id,
+                "reviewer@bench.example.cn",
+                "审核员",
+                PASSWORD_HASH,
+                None,
+                None,
+                first,
+                first,
+            )
+        ],
+        columns=[
+            "id",
+            "email",
+            "name",
+            "password_hash",
+            "org_id",
+            "org_role",
+            "created_at",
+            "email_verified_at",
+        ],
     )
     await conn.execute(
         "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, 'reviewer', $2)",

@@ -33,6 +33,7 @@ from portal.metrics import MetricsController, RequestMetrics
 from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.objections.controllers import ObjectionController, PublicObjectionController
 from portal.openapi import OPENAPI_CONFIG, allow_every_method, problem_responses_everywhere
+from portal.organizations.controllers import OrgAdminController, OrgController
 from portal.payments.controllers import DisbursementController, PaymentController
 from portal.programs.controllers import (
     BudgetController,
@@ -45,6 +46,7 @@ from portal.publicity.controllers import AnnouncementController, PublicityAdminC
 from portal.recoveries.controllers import RecoveryController
 from portal.review.controllers import ReviewController
 from portal.scenario.controllers import CallAdminController, CallController, ScoreController
+from portal.web.account_pages import AccountPages
 from portal.web.applicant_pages import ApplicantPages
 from portal.web.auth_pages import AuthPages
 from portal.web.console_pages import ConsolePages
@@ -93,12 +95,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
             PublicPages,
             AuthPages,
+            AccountPages,
             ApplicantPages,
             ConsolePages,
             HealthController,
             MetricsController,
             AuthController,
             MeController,
+            OrgController,
+            OrgAdminController,
             StaffUserController,
             ProgramController,
             ProgramAdminController,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import asyncpg
 from litestar.datastructures import State
@@ -11,6 +12,7 @@ from litestar.di import NamedDependency
 from redis.asyncio import Redis
 
 from domain.clock import Clock, business_date
+from portal.accounts import identities
 from portal.auth.callers import CallerCache
 from sql.settings import Settings
 
@@ -22,6 +24,13 @@ class Context:
     pool: asyncpg.Pool
     redis: Redis
     callers: CallerCache = field(default_factory=CallerCache)
+    _oidc: Any = None
+
+    def oidc(self) -> Any:
+        """The OpenID Connect provider's client, made once: it keeps the provider's keys."""
+        if self._oidc is None:
+            self._oidc = identities.provider(self.settings)
+        return self._oidc
 
     def today(self) -> date:
         """Today's business date in China."""

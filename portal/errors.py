@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -131,6 +133,18 @@ async def send_problem(
         }
     )
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def too_many(until: datetime, now: datetime) -> ProblemError:
+    """429 with Retry-After: a rate limit (`sql.throttle`) holds until `until`."""
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    return ProblemError(
+        429,
+        "too_many_requests",
+        f"Too many requests from here just now; try again in {seconds} seconds.",
+        f"操作过于频繁,请在{seconds}秒后重试。",
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 def forbidden() -> ProblemError:

@@ -24,6 +24,7 @@ class Topic:
     protected: bool = False  # a decision on the recipient's own application
     sms_default: bool = False  # SMS costs money and interrupts: on only for what matters
     email_default: bool = True  # off for work that the inbox and the daily digest carry
+    direct: bool = False  # by e-mail to the payload's `to` only (a link for that address)
 
     def default_enabled(self, channel: str) -> bool:
         if channel == "email":
@@ -86,6 +87,10 @@ TOPICS: Final[dict[str, Topic]] = {
             sms_default=True,
         ),
         Topic("reminder.claim_deadline", org=True, sms_default=True),
+        # Links for one address: verify it, reset a password, join an organization.
+        Topic("account.verify_email", direct=True),
+        Topic("account.password_reset", direct=True),
+        Topic("account.invitation", direct=True),
         # Sent to the role that must act next (named in the payload): reviewers or approvers.
         Topic("reminder.review_sla", staff_roles=("reviewer", "approver")),
         Topic("digest.daily", all_staff=True),

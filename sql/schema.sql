@@ -120,6 +120,26 @@ CREATE FUNCTION public.uuid7() RETURNS uuid
         'hex')::uuid
 $$;
 
+CREATE TABLE public.account_links (
+    token_hash bytea NOT NULL,
+    purpose text NOT NULL,
+    user_id uuid,
+    org_id uuid,
+    email text NOT NULL,
+    org_role text,
+    created_by uuid,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT account_links_check CHECK (((purpose = 'invitation'::text) = ((org_id IS NOT NULL) AND (org_role IS NOT NULL)))),
+    CONSTRAINT account_links_check1 CHECK (((purpose = 'invitation'::text) OR (user_id IS NOT NULL))),
+    CONSTRAINT account_links_check2 CHECK ((expires_at > created_at)),
+    CONSTRAINT account_links_email_check CHECK ((email = lower(email))),
+    CONSTRAINT account_links_org_role_check CHECK ((org_role = ANY (ARRAY['org_admin'::text, 'member'::text]))),
+    CONSTRAINT account_links_purpose_check CHECK ((purpose = ANY (ARRAY['verify_email'::text, 'password_reset'::text, 'invitation'::text]))),
+    CONSTRAINT account_links_token_hash_check CHECK ((length(token_hash) = 32))
+);
+
 CREATE TABLE public.api_tokens (
     token_hash bytea NOT NULL,
     user_id uuid NOT NULL,
@@ -234,7 +254,7 @@ CREATE TABLE public.deliveries (
     id bigint NOT NULL,
     outbox_id bigint NOT NULL,
     channel text NOT NULL,
-    user_id uuid NOT NULL,
+    user_id uuid,
     address text,
     subject text,
     body text,
@@ -251,7 +271,8 @@ CREATE TABLE public.deliveries (
     CONSTRAINT deliveries_check CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
     CONSTRAINT deliveries_check1 CHECK (((channel = 'inbox'::text) OR ((address IS NOT NULL) AND (subject IS NOT NULL) AND (body IS NOT NULL)))),
     CONSTRAINT deliveries_enqueues_check CHECK ((enqueues >= 0)),
-    CONSTRAINT deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'failed'::text, 'sent'::text, 'dead'::text])))
+    CONSTRAINT deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'failed'::text, 'sent'::text, 'dead'::text]))),
+    CONSTRAINT deliveries_user_check CHECK (((channel <> 'inbox'::text) OR (user_id IS NOT NULL)))
 );
 
 ALTER TABLE public.deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -350,8 +371,12 @@ CREATE TABLE public.users (
     is_active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone NOT NULL,
     phone text,
+    org_role text,
+    email_verified_at timestamp with time zone,
     CONSTRAINT users_email_check CHECK ((email = lower(email))),
     CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text]))),
+    CONSTRAINT users_org_member_check CHECK (((org_id IS NULL) = (org_role IS NULL))),
+    CONSTRAINT users_org_role_check CHECK ((org_role = ANY (ARRAY['org_admin'::text, 'member'::text]))),
     CONSTRAINT users_phone_check CHECK ((phone ~ '^\+?[0-9]{6,20}$'::text))
 );
 
@@ -362,7 +387,9 @@ CREATE VIEW public.live_tokens AS
     u.email,
     u.name,
     u.org_id,
-    u.language
+    u.language,
+    u.org_role,
+    (u.email_verified_at IS NOT NULL) AS email_verified
    FROM (public.api_tokens t
      JOIN public.users u ON ((u.id = t.user_id)))
   WHERE ((t.revoked_at IS NULL) AND u.is_active);
@@ -404,6 +431,27 @@ CREATE TABLE public.objections (
     CONSTRAINT objections_status_check CHECK ((status = ANY (ARRAY['open'::text, 'dismissed'::text, 'upheld'::text])))
 );
 
+CREATE TABLE public.oidc_identities (
+    issuer text NOT NULL,
+    subject text NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
+
+CREATE TABLE public.oidc_logins (
+    key_hash bytea NOT NULL,
+    stage text NOT NULL,
+    nonce text,
+    code_verifier text,
+    next_path text DEFAULT '/'::text NOT NULL,
+    identity jsonb,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT oidc_logins_check CHECK (((stage = 'registering'::text) = (identity IS NOT NULL))),
+    CONSTRAINT oidc_logins_key_hash_check CHECK ((length(key_hash) = 32)),
+    CONSTRAINT oidc_logins_stage_check CHECK ((stage = ANY (ARRAY['authorizing'::text, 'registering'::text])))
+);
+
 CREATE TABLE public.organizations (
     id uuid DEFAULT public.uuid7() NOT NULL,
     name text NOT NULL,
@@ -413,6 +461,8 @@ CREATE TABLE public.organizations (
     contact_phone text NOT NULL,
     created_at timestamp with time zone NOT NULL,
     bank_account jsonb,
+    address text DEFAULT ''::text NOT NULL,
+    CONSTRAINT organizations_address_check CHECK ((length(address) <= 200)),
     CONSTRAINT organizations_district_code_check CHECK ((district_code ~ '^[0-9A-HJ-NPQRTUWXY]{6}$'::text)),
     CONSTRAINT organizations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT organizations_uscc_check CHECK ((uscc ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text))
@@ -579,6 +629,9 @@ CREATE TABLE public.web_sessions (
 
 ALTER TABLE ONLY public.audit_events ALTER COLUMN seq SET DEFAULT nextval('public.audit_events_seq'::regclass);
 
+ALTER TABLE ONLY public.account_links
+    ADD CONSTRAINT account_links_pkey PRIMARY KEY (token_hash);
+
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (token_hash);
 
@@ -639,6 +692,12 @@ ALTER TABLE ONLY public.notifications
 ALTER TABLE ONLY public.objections
     ADD CONSTRAINT objections_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.oidc_identities
+    ADD CONSTRAINT oidc_identities_pkey PRIMARY KEY (issuer, subject);
+
+ALTER TABLE ONLY public.oidc_logins
+    ADD CONSTRAINT oidc_logins_pkey PRIMARY KEY (key_hash);
+
 ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
 
@@ -696,6 +755,10 @@ ALTER TABLE ONLY public.users
 ALTER TABLE ONLY public.web_sessions
     ADD CONSTRAINT web_sessions_pkey PRIMARY KEY (id_hash);
 
+CREATE INDEX account_links_invitations_idx ON public.account_links USING btree (org_id, email) WHERE ((purpose = 'invitation'::text) AND (used_at IS NULL));
+
+CREATE INDEX account_links_user_idx ON public.account_links USING btree (user_id, purpose) WHERE (used_at IS NULL);
+
 CREATE INDEX api_tokens_user_id_idx ON public.api_tokens USING btree (user_id);
 
 CREATE INDEX application_lines_invoices_idx ON public.application_lines USING gin (invoice_numbers);
@@ -744,6 +807,10 @@ CREATE INDEX objections_listed_idx ON public.objections USING btree (created_at,
 
 CREATE INDEX objections_open_idx ON public.objections USING btree (application_id) WHERE (status = 'open'::text);
 
+CREATE INDEX oidc_identities_user_idx ON public.oidc_identities USING btree (user_id);
+
+CREATE INDEX oidc_logins_expires_idx ON public.oidc_logins USING btree (expires_at);
+
 CREATE INDEX outbox_pending_idx ON public.outbox USING btree (id) WHERE (relayed_at IS NULL);
 
 CREATE INDEX publicity_batches_open_idx ON public.publicity_batches USING btree (ends_on) WHERE (closed_at IS NULL);
@@ -753,6 +820,8 @@ CREATE INDEX publicity_items_application_idx ON public.publicity_items USING btr
 CREATE INDEX repayments_application_idx ON public.repayments USING btree (application_id, paid_on);
 
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email);
+
+CREATE INDEX users_org_admins_idx ON public.users USING btree (org_id) WHERE ((org_role = 'org_admin'::text) AND is_active);
 
 CREATE INDEX users_org_id_idx ON public.users USING btree (org_id);
 
@@ -767,6 +836,15 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON public.audit_events FOR E
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION public.audit_events_refuse_change();
 
 CREATE TRIGGER objections_resolved_once BEFORE UPDATE ON public.objections FOR EACH ROW WHEN ((old.status <> 'open'::text)) EXECUTE FUNCTION public.objections_resolved_once();
+
+ALTER TABLE ONLY public.account_links
+    ADD CONSTRAINT account_links_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.account_links
+    ADD CONSTRAINT account_links_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.account_links
+    ADD CONSTRAINT account_links_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
@@ -845,6 +923,9 @@ ALTER TABLE ONLY public.objections
 
 ALTER TABLE ONLY public.objections
     ADD CONSTRAINT objections_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.oidc_identities
+    ADD CONSTRAINT oidc_identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.overseas_follow_ups
     ADD CONSTRAINT overseas_follow_ups_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);

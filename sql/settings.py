@@ -36,10 +36,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trusted_proxies: tuple[str, ...] = ()
     db_pool_min: int = 2
     db_pool_max: int = 10
+    # Where people reach the portal: the links in e-mails lead there.
+    base_url: str | None = None
+    # Single sign-on with an OpenID Connect provider (the province's unified identity platform);
+    # without an issuer, sign-in is by password only.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_name: str = "湖北政务服务网统一身份认证"
 
     @property
     def secure_cookies(self) -> bool:
         return self.env == "production"
+
+    @property
+    def public_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def mail_folder(self) -> Path:
+        """Where e-mail goes as .eml files when there is no SMTP_URL."""
+        return self.data_dir / "mail"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
 
 _ENV_NAMES: dict[str, str] = {
@@ -57,6 +78,11 @@ _ENV_NAMES: dict[str, str] = {
     "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
     "db_pool_min": "PORTAL_DB_POOL_MIN",
     "db_pool_max": "PORTAL_DB_POOL_MAX",
+    "base_url": "PORTAL_BASE_URL",
+    "oidc_issuer": "PORTAL_OIDC_ISSUER",
+    "oidc_client_id": "PORTAL_OIDC_CLIENT_ID",
+    "oidc_client_secret": "PORTAL_OIDC_CLIENT_SECRET",
+    "oidc_name": "PORTAL_OIDC_NAME",
 }
 
 
@@ -93,6 +119,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             raise SettingsError("DATABASE_URL and REDIS_URL must be set in production")
     if not 1 <= settings.port <= 65535:
         raise SettingsError(f"PORTAL_PORT: {settings.port} is not a TCP port (1-65535)")
+    if settings.oidc_issuer and not (settings.oidc_client_id and settings.oidc_client_secret):
+        raise SettingsError(
+            "PORTAL_OIDC_CLIENT_ID and PORTAL_OIDC_CLIENT_SECRET go with PORTAL_OIDC_ISSUER"
+        )
     if settings.db_pool_min > settings.db_pool_max:
         raise SettingsError("PORTAL_DB_POOL_MIN must not exceed PORTAL_DB_POOL_MAX")
     return settings

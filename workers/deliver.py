@@ -18,7 +18,7 @@ from arq import Retry
 from sql import notifications as store
 from workers import context as c
 from workers.channels import PermanentError, TransientError
-from workers.channels.email import SmtpPool, build, message_id
+from workers.channels.email import Mailer, build, message_id
 from workers.channels.sms import SmsGateway
 
 log = logging.getLogger("workers.deliver")
@@ -29,9 +29,9 @@ _DB_ERRORS = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, 
 async def _send(ctx: dict[str, Any], row: store.Claimed) -> None:
     assert row.address is not None and row.subject is not None and row.body is not None
     if row.channel == "email":
-        smtp: SmtpPool | None = ctx.get("smtp")
-        if smtp is None:
-            raise TransientError("SMTP_URL is not set on this worker")
+        mailer: Mailer | None = ctx.get("mailer")
+        if mailer is None:
+            raise TransientError("this worker has no mailer (it has not started)")
         sender = c.settings(ctx).mail_from
         data = build(
             sender=sender,
@@ -41,7 +41,7 @@ async def _send(ctx: dict[str, Any], row: store.Claimed) -> None:
             msg_id=message_id(row.outbox_id, row.id, sender),
             date=c.now(ctx),
         )
-        await smtp.send(sender, row.address, data)
+        await mailer.send(sender, row.address, data)
     elif row.channel == "sms":
         sms: SmsGateway = ctx["sms"]
         await sms.send(row.address, row.body, f"n{row.outbox_id}.d{row.id}")

@@ -37,6 +37,7 @@ TYPE_NAMES: Final[dict[str, tuple[str, str]]] = {
     "scenario_project": ("场景项目申报", "scenario project application"),
     "unveiling_award": ("揭榜挂帅奖励申报", "open-competition task award claim"),
 }
+_ROLE_NAMES: Final = {"org_admin": ("单位管理员", "an admin"), "member": ("成员", "a member")}
 SUBJECT_PREFIX: Final = {"zh": "【武汉市人工智能产业政策资金】", "en": "[Wuhan AI Subsidy] "}
 SMS_SIGNATURE: Final = {"zh": "【武汉AI政策资金】", "en": "[Wuhan AI Subsidy] "}
 FOOTER: Final = {
@@ -75,8 +76,10 @@ def variables(
     audience: str,
     app_title: str = "",
     org_name: str = "",
+    base_url: str = "",
 ) -> dict[str, Any]:
-    """What a template may use: the outbox payload plus names in the recipient's language."""
+    """What a template may use: the outbox payload plus names in the recipient's language, and
+    the link a mail carries (its token joins the portal's address here, in the worker)."""
     zh = language == "zh"
     type_ = str(payload.get("type", ""))
     names = TYPE_NAMES.get(type_)
@@ -94,6 +97,10 @@ def variables(
         "from_status_name": _status_name(payload.get("from_status"), zh),
         "to_status_name": _status_name(payload.get("to_status"), zh),
         "status_name": _status_name(payload.get("status"), zh),
+        "role_name": _ROLE_NAMES.get(str(payload.get("org_role")), ("", ""))[0 if zh else 1],
+        "link": f"{base_url}{payload.get('link_path', '')}?token={payload['token']}"
+        if payload.get("token")
+        else "",
     }
 
 

@@ -19,7 +19,7 @@ from sql.queries import Q
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    id: UUID
+    id: UUID | None  # None: an address that is no user's yet (an invitation)
     email: str
     phone: str | None
     language: str
@@ -29,7 +29,7 @@ class Person:
 @dataclass(frozen=True, slots=True)
 class Recipient:
     person: Person
-    audience: str  # 'org': about their own application; 'staff': about work
+    audience: str  # 'org': about their own application; 'staff': about work; 'direct': a link
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +89,12 @@ async def load(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> Dire
 
 
 def recipients(t: Topic, payload: Mapping[str, Any], d: Directory) -> list[Recipient]:
+    if t.direct:
+        language = "en" if payload.get("language") == "en" else "zh"
+        person = Person(_uuid(payload.get("user_id")), str(payload.get("to", "")), None, language)
+        return [Recipient(person, "direct")] if person.email else []
     found: list[Recipient] = []
-    seen: set[UUID] = set()
+    seen: set[UUID | None] = set()
     if t.org:
         org = _org_id(payload, d)
         for p in d.org_users.get(org, []) if org else []:
@@ -107,10 +111,15 @@ def recipients(t: Topic, payload: Mapping[str, Any], d: Directory) -> list[Recip
 
 
 def channels(t: Topic, r: Recipient, d: Directory, *, email_on: bool) -> Iterable[str]:
+    if t.direct:
+        yield from ("email",) if email_on else ()
+        return
     for channel in CHANNELS:
         if (channel == "email" and not email_on) or (channel == "sms" and not r.person.phone):
             continue
         if r.audience == "org" and t.locked(channel):
             yield channel  # a decision on their own application: always told
-        elif d.preferences.get((r.person.id, t.name, channel), t.default_enabled(channel)):
+        elif r.person.id is not None and d.preferences.get(
+            (r.person.id, t.name, channel), t.default_enabled(channel)
+        ):
             yield channel

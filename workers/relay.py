@@ -33,7 +33,7 @@ DRAIN_SECONDS = 20.0  # one call drains at most this long; the next nudge or tic
 class Planned:
     outbox_id: int
     channel: str
-    user_id: UUID
+    user_id: UUID | None
     address: str | None = None
     subject: str | None = None
     body: str | None = None
@@ -41,7 +41,9 @@ class Planned:
     inbox: tuple[str, str, str, UUID | None, datetime] | None = None
 
 
-def _message(row: asyncpg.Record, r: recipients.Recipient, d: recipients.Directory) -> Message:
+def _message(
+    row: asyncpg.Record, r: recipients.Recipient, d: recipients.Directory, base_url: str
+) -> Message:
     payload: dict[str, Any] = row["payload"]
     app = d.applications.get(recipients.application_id(payload) or UUID(int=0))
     if app is not None and "type" not in payload:
@@ -52,6 +54,7 @@ def _message(row: asyncpg.Record, r: recipients.Recipient, d: recipients.Directo
         audience=r.audience,
         app_title=app.title if app else "",
         org_name=app.org_name if app else "",
+        base_url=base_url,
     )
     try:
         return render(row["topic"], r.person.language, values)
@@ -61,7 +64,13 @@ def _message(row: asyncpg.Record, r: recipients.Recipient, d: recipients.Directo
         return Message(plain, plain, plain)
 
 
-def plan(rows: list[asyncpg.Record], d: recipients.Directory, *, email_on: bool) -> list[Planned]:
+def plan(
+    rows: list[asyncpg.Record],
+    d: recipients.Directory,
+    *,
+    email_on: bool,
+    base_url: str = "",
+) -> list[Planned]:
     planned: list[Planned] = []
     for row in rows:
         t = topic(row["topic"])
@@ -78,9 +87,9 @@ def plan(rows: list[asyncpg.Record], d: recipients.Directory, *, email_on: bool)
             lang = r.person.language
             msg = texts.get((lang, r.audience))
             if msg is None:
-                msg = texts[(lang, r.audience)] = _message(row, r, d)
+                msg = texts[(lang, r.audience)] = _message(row, r, d, base_url)
             for ch in chosen:
-                if ch == "inbox":
+                if ch == "inbox" and r.person.id is not None:
                     inbox = (t.name, msg.title, msg.body, app_id, row["created_at"])
                     planned.append(Planned(row["id"], ch, r.person.id, inbox=inbox))
                 elif ch == "email":
@@ -133,16 +142,14 @@ async def _write(
 
 async def relay_once(ctx: dict[str, Any]) -> int:
     """Relay one batch; returns how many outbox rows it took."""
-    tune, now = c.tuning(ctx), c.now(ctx)
-    email_on = c.settings(ctx).smtp_url is not None
+    tune, now, settings = c.tuning(ctx), c.now(ctx), c.settings(ctx)
     async with c.pool(ctx).acquire() as conn, conn.transaction():
         rows = await conn.fetch(Q.relay_claim_outbox, tune.relay_batch)
         if not rows:
             return 0
         directory = await recipients.load(conn, rows)
-        jobs = await _write(
-            conn, plan(rows, directory, email_on=email_on), now=now, due_at=now + tune.lease
-        )
+        planned = plan(rows, directory, email_on=True, base_url=settings.public_url)
+        jobs = await _write(conn, planned, now=now, due_at=now + tune.lease)
         await enqueue_deliveries(c.redis(ctx), jobs)
         await conn.execute(Q.relay_mark_relayed, [r["id"] for r in rows], now)
     return len(rows)

@@ -20,7 +20,7 @@ from sql.pool import _init_connection
 from sql.settings import Settings, load_settings
 from workers import context as c
 from workers.audit import seal_forever
-from workers.channels.email import SmtpConfig, SmtpPool
+from workers.channels.email import MailFolder, SmtpConfig, SmtpPool
 from workers.channels.sms import gateway
 from workers.deliver import deliver
 from workers.exports import export_jobs
@@ -71,10 +71,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["pool"] = await _pool(settings.database_url)
     ctx.setdefault("clock", SystemClock())
     tune = c.tuning(ctx)
-    ctx["smtp"] = (
+    ctx["mailer"] = (
         SmtpPool(SmtpConfig.from_url(settings.smtp_url), tune.smtp_connections)
         if settings.smtp_url
-        else None
+        else MailFolder(settings.mail_folder)
     )
     ctx["sms"] = gateway(settings.sms_gateway_url)
     if ctx.get("listen", True):
@@ -96,8 +96,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
     # Safe to call twice: `python -m workers` calls it again when arq's own close failed.
-    if (smtp := ctx.pop("smtp", None)) is not None:
-        await smtp.close()
+    if (mailer := ctx.pop("mailer", None)) is not None:
+        await mailer.close()
     if (sms := ctx.pop("sms", None)) is not None:
         await sms.close()
     if (pool := ctx.pop("pool", None)) is not None:

@@ -6,15 +6,16 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from domain.accounts import Role
+from portal.accounts import credentials, services
 from portal.accounts import schemas as s
-from portal.accounts import services
 from portal.auth.client_address import client_address
 from portal.auth.guards import has_role, principal_of, signed_in
 from portal.context import Ctx
 from portal.errors import problems
+from portal.i18n import language_of
 
 
 class AuthController(Controller):
@@ -28,8 +29,59 @@ class AuthController(Controller):
         responses=problems(409, 422),
         summary="Register an organization and its first user",
     )
-    async def register(self, ctx: Ctx, data: JSONBody[s.RegisterIn]) -> s.RegisterOut:
-        return await services.register(ctx.pool, ctx.clock.now(), data)
+    async def register(
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[s.RegisterIn]
+    ) -> s.RegisterOut:
+        return await services.register(
+            ctx.pool, ctx.clock.now(), data, language=language_of(request)
+        )
+
+    @post(
+        "/verify-email",
+        operation_id="verify_email",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problems(400, 422),
+        summary="Verify an address with the token its e-mail carried",
+    )
+    async def verify_email(self, ctx: Ctx, data: JSONBody[s.TokenIn]) -> None:
+        await credentials.verify_email(ctx.pool, ctx.clock.now(), data.token)
+
+    @post(
+        "/password-reset",
+        operation_id="request_password_reset",
+        status_code=HTTP_202_ACCEPTED,
+        responses=problems(422, 429),
+        summary="Send a reset link to this address if it has an account (the answer never says)",
+    )
+    async def request_reset(
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[s.ResetRequestIn]
+    ) -> s.QueuedOut:
+        address = client_address(request, ctx.settings.trusted_proxies)
+        await credentials.request_reset(ctx.pool, ctx.clock.now(), data.email, address)
+        return s.QueuedOut()
+
+    @post(
+        "/password-reset/confirm",
+        operation_id="confirm_password_reset",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problems(400, 422),
+        summary="Set a new password with the reset link's token (30 minutes, once)",
+        description="Every other token and session of the user ends; the sign-in lock lifts.",
+    )
+    async def confirm_reset(self, ctx: Ctx, data: JSONBody[s.ResetConfirmIn]) -> None:
+        await credentials.confirm_reset(ctx.pool, ctx.clock.now(), data.token, data.password)
+
+    @post(
+        "/invitations/accept",
+        operation_id="accept_invitation",
+        status_code=HTTP_201_CREATED,
+        responses=problems(400, 409, 422),
+        summary="Join an organization with the invitation's token: the account, verified",
+    )
+    async def accept_invitation(
+        self, ctx: Ctx, data: JSONBody[s.InvitationAcceptIn]
+    ) -> s.AcceptedOut:
+        return await credentials.accept_invitation(ctx.pool, ctx.clock.now(), data)
 
     @post(
         "/token",
@@ -72,6 +124,38 @@ class MeController(Controller):
     async def me(self, ctx: Ctx, request: Request[Any, Any, Any]) -> s.MeOut:
         return await services.me(ctx.pool, principal_of(request))
 
+    @post(
+        "/password",
+        operation_id="change_password",
+        guards=[signed_in],
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problems(401, 403, 422),
+        summary="Change the password, with the current one; other sign-ins end",
+    )
+    async def change_password(
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[s.PasswordChangeIn]
+    ) -> None:
+        token = request.scope.get("auth")
+        await credentials.change_password(
+            ctx.pool,
+            ctx.clock.now(),
+            principal_of(request),
+            data,
+            keep_token=token if isinstance(token, str) else None,
+        )
+
+    @post(
+        "/verification-email",
+        operation_id="resend_verification_email",
+        guards=[signed_in],
+        status_code=HTTP_202_ACCEPTED,
+        responses=problems(401, 429),
+        summary="Send the address's verification link again (a few times an hour)",
+    )
+    async def resend_verification(self, ctx: Ctx, request: Request[Any, Any, Any]) -> s.QueuedOut:
+        await credentials.resend_verification(ctx.pool, ctx.clock.now(), principal_of(request))
+        return s.QueuedOut()
+
 
 class StaffUserController(Controller):
     path = "/api/v1/admin/users"
@@ -111,4 +195,21 @@ class StaffUserController(Controller):
     ) -> s.StaffUserOut:
         return await services.set_roles(
             ctx.pool, ctx.clock.now(), principal_of(request), user_id, data
+        )
+
+    @put(
+        "/{user_id:uuid}/active",
+        operation_id="set_staff_active",
+        responses=problems(401, 403, 404, 409, 422),
+        summary="Deactivate (or reactivate) a staff account: its sign-ins stop at once",
+    )
+    async def set_active(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        data: JSONBody[s.ActiveIn],
+    ) -> s.StaffUserOut:
+        return await services.set_active(
+            ctx.pool, ctx.clock.now(), principal_of(request), user_id, data.active, ctx.callers
         )

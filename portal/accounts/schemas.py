@@ -66,6 +66,8 @@ class MeUser(msgspec.Struct):
     name: str
     roles: list[RoleName]
     language: str
+    email_verified: bool = True
+    org_role: Literal["org_admin", "member"] | None = None
 
 
 class MeOrg(msgspec.Struct):
@@ -104,3 +106,45 @@ class StaffUserOut(msgspec.Struct):
     name: str
     roles: list[RoleName]
     is_active: bool
+
+
+# Any text: a link's token that is not one we gave out is 400 token_invalid, however it looks.
+Token = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+
+
+class TokenIn(_In):
+    token: Token
+
+
+class ResetRequestIn(_In):
+    email: Email
+
+
+class ResetConfirmIn(_In):
+    token: Token
+    password: Password
+
+
+class PasswordChangeIn(_In):
+    current_password: Password
+    new_password: Password
+
+
+class InvitationAcceptIn(_In):
+    token: Token
+    name: Name
+    password: Password
+
+
+class AcceptedOut(msgspec.Struct):
+    user: UserRef
+
+
+class ActiveIn(_In):
+    active: bool
+
+
+class QueuedOut(msgspec.Struct):
+    """A mail is on its way if there is one to send; the answer never says whether there was."""
+
+    accepted: bool = True

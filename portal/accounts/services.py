@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -17,9 +17,13 @@ from domain.accounts import (
     normalize_email,
 )
 from domain.errors import RuleViolation
+from domain.people import OrgRole
 from domain.uscc import parse_uscc
 from portal.accounts import schemas as s
+from portal.accounts.credentials import send_verification
+from portal.accounts.identities import Identity
 from portal.auth import passwords
+from portal.auth.callers import CallerCache
 from portal.auth.principal import Principal
 from portal.auth.tokens import new_token, token_hash
 from portal.errors import ProblemError
@@ -38,9 +42,19 @@ def _email_taken() -> ProblemError:
     )
 
 
-async def register(pool: asyncpg.Pool, now: datetime, data: s.RegisterIn) -> s.RegisterOut:
+async def register(
+    pool: asyncpg.Pool,
+    now: datetime,
+    data: s.RegisterIn,
+    *,
+    language: str = "zh",
+    identity: Identity | None = None,
+) -> s.RegisterOut:
+    """The organization and its first user, its admin. The address is verified by the mail
+    sent now, or already by the identity provider the registration came from."""
     uscc = parse_uscc(data.org.uscc, field="org.uscc")
     email = normalize_email(data.user.email)
+    verified_at = now if identity is not None and identity.email == email else None
     check_password(data.user.password, email=email, field="user.password")
     password_hash = await passwords.hash_password(data.user.password)
     async with transaction(pool) as conn:
@@ -61,10 +75,21 @@ async def register(pool: asyncpg.Pool, now: datetime, data: s.RegisterIn) -> s.R
                 "该统一社会信用代码的单位已注册,请联系单位账号管理人。",
             )
         user = await conn.fetchrow(
-            Q.insert_user, email, data.user.name.strip(), password_hash, org["id"], now
+            Q.insert_user,
+            email,
+            data.user.name.strip(),
+            password_hash,
+            org["id"],
+            now,
+            OrgRole.ORG_ADMIN.value,
+            verified_at,
         )
         if user is None:
             raise _email_taken()
+        if identity is not None:
+            await conn.execute(Q.link_identity, identity.issuer, identity.subject, user["id"], now)
+        if verified_at is None:
+            await send_verification(conn, now, user["id"], email, data.user.name.strip(), language)
         await audit.append(
             conn,
             at=now,
@@ -195,6 +220,8 @@ async def me(pool: asyncpg.Pool, principal: Principal) -> s.MeOut:
             name=principal.name,
             roles=_role_names(principal.roles),
             language=principal.language,
+            email_verified=principal.email_verified,
+            org_role=cast(Any, principal.org_role),
         ),
         org=org,
     )
@@ -211,7 +238,7 @@ async def create_staff_user(
     granted_by = UUID(actor.removeprefix("user:")) if actor.startswith("user:") else None
     async with transaction(pool) as conn:
         user = await conn.fetchrow(
-            Q.insert_user, email, data.name.strip(), password_hash, None, now
+            Q.insert_user, email, data.name.strip(), password_hash, None, now, None, now
         )
         if user is None:
             raise _email_taken()
@@ -229,6 +256,15 @@ async def create_staff_user(
     return user["id"]  # type: ignore[no-any-return]
 
 
+async def _staff_for_update(conn: asyncpg.Connection, user_id: UUID) -> asyncpg.Record:
+    row = await conn.fetchrow(Q.staff_user_for_update, user_id)
+    if row is None or row["org_id"] is not None:
+        raise ProblemError(
+            404, "not_found", "No staff user with this id.", "未找到该工作人员账号。"
+        )
+    return row
+
+
 async def set_roles(
     pool: asyncpg.Pool, now: datetime, principal: Principal, user_id: UUID, data: s.RolesIn
 ) -> s.StaffUserOut:
@@ -242,11 +278,7 @@ async def set_roles(
             status=409,
         )
     async with transaction(pool) as conn:
-        row = await conn.fetchrow(Q.staff_user_for_update, user_id)
-        if row is None or row["org_id"] is not None:
-            raise ProblemError(
-                404, "not_found", "No staff user with this id.", "未找到该工作人员账号。"
-            )
+        row = await _staff_for_update(conn, user_id)
         before = sorted(row["roles"])
         await conn.execute(Q.revoke_roles, user_id)
         for role in roles:
@@ -272,3 +304,40 @@ async def list_staff(pool: asyncpg.Pool) -> list[s.StaffUserOut]:
         s.StaffUserOut(r["id"], r["email"], r["name"], list(r["roles"]), r["is_active"])
         for r in rows
     ]
+
+
+async def set_active(
+    pool: asyncpg.Pool,
+    now: datetime,
+    principal: Principal,
+    user_id: UUID,
+    active: bool,
+    callers: CallerCache,
+) -> s.StaffUserOut:
+    """A staff account off (its tokens and sessions end at once) or on again."""
+    if user_id == principal.user_id and not active:
+        raise RuleViolation(
+            "cannot_deactivate_self",
+            "You cannot deactivate your own account.",
+            message_zh="不能停用自己的账号。",
+            status=409,
+        )
+    async with transaction(pool) as conn:
+        row = await _staff_for_update(conn, user_id)
+        digests = [r["token_hash"] for r in await conn.fetch(Q.user_tokens, user_id)]
+        await conn.execute(Q.set_active, user_id, active)
+        if not active:
+            await conn.execute(Q.revoke_user_tokens, user_id, now, None)
+            await conn.execute(Q.delete_user_sessions, user_id, None)
+        await audit.append(
+            conn,
+            at=now,
+            actor=principal.actor,
+            action="user.activated" if active else "user.deactivated",
+            entity_type="user",
+            entity_id=str(user_id),
+            data={"email": row["email"]},
+        )
+    for digest in digests:
+        callers.evict(digest)
+    return s.StaffUserOut(row["id"], row["email"], row["name"], _role_names(row["roles"]), active)

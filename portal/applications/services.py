@@ -15,6 +15,7 @@ from domain.errors import RuleViolation
 from domain.event_support import required
 from domain.fingerprint import fingerprint
 from domain.lifecycle import EDITABLE, Action, Actor, Status, next_status
+from domain.people import email_not_verified
 from portal.applications import schemas as s
 from portal.applications.registry import HANDLERS
 from portal.applications.types import Draft, TypeHandler, lines_from_rows
@@ -337,6 +338,8 @@ async def submit(
     application_id: UUID,
     language: str,
 ) -> s.ApplicationOut:
+    if not principal.email_verified:
+        raise email_not_verified()
     async with transaction(pool) as conn:
         row = await _own_locked(conn, principal, application_id)
         target = next_status(

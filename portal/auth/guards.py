@@ -31,6 +31,12 @@ def org_member(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandl
         raise PermissionDeniedException()
 
 
+def org_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Only an organization's admins change its profile, bank account and members."""
+    if not principal_of(connection).org_admin:
+        raise PermissionDeniedException()
+
+
 def has_role(*roles: Role) -> Guard:
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not principal_of(connection).has_any(*roles):

@@ -78,6 +78,8 @@ def _principal(row: Record) -> Principal:
         roles=frozenset(Role(r) for r in row["roles"]),
         language=row["language"],
         org_uscc=row["org_uscc"],
+        org_role=row["org_role"],
+        email_verified=row["email_verified"],
     )
 
 

@@ -28,6 +28,8 @@ class Principal:
     roles: frozenset[Role]
     language: str
     org_uscc: str | None = None  # their organization's, for a draft's fingerprint
+    org_role: str | None = None  # 'org_admin' or 'member' in their organization
+    email_verified: bool = True
     # Set when the caller came from the cache, not the database; not part of who they are.
     token_check: TokenCheck | None = field(default=None, compare=False)
 
@@ -35,6 +37,10 @@ class Principal:
     def actor(self) -> str:
         """How the audit trail names this user."""
         return f"user:{self.user_id}"
+
+    @property
+    def org_admin(self) -> bool:
+        return self.org_id is not None and self.org_role == "org_admin"
 
     def has_any(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)

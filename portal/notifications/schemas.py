@@ -56,8 +56,8 @@ class DeadLetterOut(msgspec.Struct):
     outbox_id: int
     topic: str
     channel: str
-    user_id: UUID
-    user_email: str
+    user_id: UUID | None
+    user_email: str | None
     address: str | None
     attempts: int
     last_error: str | None

@@ -19,7 +19,7 @@ from domain.objections import (
 )
 from portal.applications.views import decode_cursor, encode_cursor
 from portal.auth.principal import Principal
-from portal.errors import ProblemError
+from portal.errors import ProblemError, too_many
 from portal.objections import schemas as s
 from portal.review.services import uphold
 from sql import audit, outbox, throttle
@@ -39,17 +39,6 @@ def _not_found() -> ProblemError:
     return ProblemError(404, "not_found", "No such objection.", "未找到该异议。")
 
 
-def _too_many(until: dt.datetime, now: dt.datetime) -> ProblemError:
-    seconds = throttle.seconds_left(until, now)
-    return ProblemError(
-        429,
-        "too_many_requests",
-        f"Too many objections from here just now; try again in {seconds} seconds.",
-        f"提交异议过于频繁,请在{seconds}秒后重试。",
-        headers={"Retry-After": str(seconds)},
-    )
-
-
 async def lodge(
     pool: asyncpg.Pool,
     now: dt.datetime,
@@ -63,7 +52,7 @@ async def lodge(
     async with transaction(pool) as conn:
         until = await throttle.locked_until(conn, keys, now)
         if until is not None:
-            raise _too_many(until, now)
+            raise too_many(until, now)
         row = await conn.fetchrow(Q.application_by_id, application_id)
         period = await conn.fetchrow(Q.latest_publicity_of, application_id)
         if (

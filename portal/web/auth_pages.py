@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from domain.errors import RuleViolation
 from domain.uscc import parse_uscc
+from portal.accounts import identities
 from portal.accounts import schemas as account_schemas
 from portal.accounts import services as accounts
 from portal.auth.client_address import client_address
@@ -24,11 +25,6 @@ from portal.web.templating import page
 
 AnyRequest = Request[Any, Any, Any]
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-
-
-def _safe_next(target: str | None, default: str) -> str:
-    # Only local paths: never an open redirect.
-    return target if target and target.startswith("/") and not target.startswith("//") else default
 
 
 def _home_for(request: AnyRequest) -> str:
@@ -76,6 +72,16 @@ def _errors(exc: ProblemError | RuleViolation, language: str) -> dict[str, str]:
     return out
 
 
+OIDC_REGISTER_COOKIE = "oidc_register"
+
+
+async def _identity(ctx: Ctx, request: AnyRequest) -> identities.Identity | None:
+    """The identity a sign-in with the provider left waiting for its registration, if any."""
+    return await identities.waiting(
+        ctx.pool, request.cookies.get(OIDC_REGISTER_COOKIE), ctx.clock.now()
+    )
+
+
 class AuthPages(Controller):
     include_in_schema = False
 
@@ -100,16 +106,8 @@ class AuthPages(Controller):
                 form=data,
                 errors=_errors(exc, language_of(request)),
             )
-        response = Redirect(_safe_next(data.next, "/after-login"))
-        response.set_cookie(
-            SESSION_COOKIE,
-            secret,
-            max_age=int(sessions.SESSION_TTL.total_seconds()),
-            httponly=True,
-            samesite="lax",
-            secure=ctx.settings.secure_cookies,
-            path="/",
-        )
+        response = Redirect(sessions.safe_next(data.next, "/after-login"))
+        sessions.set_cookie(response, secret, secure=ctx.settings.secure_cookies)
         return response
 
     @get("/after-login")
@@ -126,13 +124,20 @@ class AuthPages(Controller):
         return response
 
     @get("/register")
-    async def register_form(self, request: AnyRequest) -> Template:
-        return page(request, "register.html", form=RegisterForm(), errors={})
+    async def register_form(self, ctx: Ctx, request: AnyRequest) -> Template:
+        identity = await _identity(ctx, request)
+        form = (
+            RegisterForm(email=identity.email, name=identity.name) if identity else RegisterForm()
+        )
+        return page(request, "register.html", form=form, errors={}, identity=identity)
 
     @post("/register")
     async def register(
         self, ctx: Ctx, request: AnyRequest, data: Annotated[RegisterForm, Form]
     ) -> Response[Any]:
+        identity = await _identity(ctx, request)
+        if identity is not None:  # the address is the one the provider verified
+            data = msgspec.structs.replace(data, email=identity.email)
         try:
             body = msgspec.convert(
                 {
@@ -146,7 +151,13 @@ class AuthPages(Controller):
                 },
                 account_schemas.RegisterIn,
             )
-            await accounts.register(ctx.pool, ctx.clock.now(), body)
+            registered = await accounts.register(
+                ctx.pool,
+                ctx.clock.now(),
+                body,
+                language=language_of(request),
+                identity=identity,
+            )
         except msgspec.ValidationError as exc:
             path = str(exc).rsplit("`$.", 1)[-1].rstrip("`") if "`$." in str(exc) else ""
             field = _FORM_FIELDS.get(path, "form")
@@ -157,6 +168,7 @@ class AuthPages(Controller):
                 status_code=422,
                 form=data,
                 errors={field: "请检查此项" if zh else "Please check this field"},
+                identity=identity,
             )
         except (ProblemError, RuleViolation) as exc:
             return page(
@@ -165,9 +177,28 @@ class AuthPages(Controller):
                 status_code=422,
                 form=data,
                 errors=_errors(exc, language_of(request)),
+                identity=identity,
             )
+        if identity is not None:  # signed in already, by the provider
+            await identities.forget(ctx.pool, request.cookies.get(OIDC_REGISTER_COOKIE, ""))
+            secret = await sessions.open_session_for(
+                ctx.pool,
+                ctx.clock.now(),
+                registered.user.id,
+                client_address(request, ctx.settings.trusted_proxies),
+                via="oidc",
+            )
+            response: Response[Any] = Redirect("/after-login")
+            sessions.set_cookie(response, secret, secure=ctx.settings.secure_cookies)
+            response.delete_cookie(OIDC_REGISTER_COOKIE, path="/register")
+            return response
         return page(
-            request, "login.html", form=LoginForm(email=data.email), errors={}, registered=True
+            request,
+            "login.html",
+            form=LoginForm(email=data.email),
+            errors={},
+            registered=True,
+            verify_sent=True,
         )
 
     @get("/register/check-uscc")
@@ -206,7 +237,7 @@ class AuthPages(Controller):
         user = request.scope.get("user")
         if user is not None:
             await sessions.set_language(ctx.pool, user, language)  # remembered per user
-        response = Redirect(_safe_next(next, "/"))
+        response = Redirect(sessions.safe_next(next, "/"))
         response.set_cookie(
             "lang",
             language,

@@ -16,6 +16,7 @@ from portal.web.console.config import ConfigPages
 from portal.web.console.exports import ExportPages
 from portal.web.console.money import MoneyPages
 from portal.web.console.objections import ObjectionPages
+from portal.web.console.organizations import OrganizationPages
 from portal.web.console.payments import PaymentPages
 from portal.web.console.work import WorkPages
 from portal.web.errors import PAGE_EXCEPTION_HANDLERS
@@ -24,6 +25,7 @@ from portal.web.errors import PAGE_EXCEPTION_HANDLERS
 class ConsolePages(
     WorkPages,
     ObjectionPages,
+    OrganizationPages,
     PaymentPages,
     MoneyPages,
     ConfigPages,

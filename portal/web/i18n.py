@@ -821,3 +821,88 @@ _MONEY_FLOW: dict[str, tuple[str, str]] = {
 }
 for _key, _pair in _MONEY_FLOW.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
+
+# ---------------------------------------------------------------- accounts and organizations
+_ACCOUNTS: dict[str, tuple[str, str]] = {
+    "organization_file": ("单位信息", "Organization"),
+    "district": ("所在区", "District"),
+    "org_address": ("通讯地址", "Address"),
+    "bank_account_on_file": ("常用收款账户", "Bank account on file"),
+    "bank_account_help": (
+        "申报未填写收款账户时,提交时将使用此账户(提交后不随此处修改而变化)。",
+        "Claims that name no payee are paid to this account; it is copied into each at submit, "
+        "so changing it here never rewrites a submitted claim.",
+    ),
+    "org_people": ("单位成员", "People"),
+    "org_role": ("角色", "Role"),
+    "org_role_org_admin": ("单位管理员", "Admin"),
+    "org_role_member": ("成员", "Member"),
+    "email_verified": ("邮箱已验证", "Verified"),
+    "remove_member": ("移除", "Remove"),
+    "open_invitations": ("待接受的邀请", "Invitations not yet accepted"),
+    "expires": ("有效期至", "expires"),
+    "invite_colleague": ("邀请同事", "Invite a colleague"),
+    "send_invitation": ("发送邀请", "Send the invitation"),
+    "org_history": ("办理记录", "History with the portal"),
+    "awarded": ("获批奖补", "Awarded"),
+    "paid": ("已拨付", "Paid"),
+    "count": ("数量", "Count"),
+    "no_applications_yet": ("尚无申报。", "No applications yet."),
+    "done_org_contact": ("联系信息已保存。", "Contact details saved."),
+    "done_org_bank": ("收款账户已保存。", "Bank account saved."),
+    "done_org_invite": ("邀请已发送。", "Invitation sent."),
+    "done_org_removed": ("成员已移除,其登录已全部失效。", "Member removed; their sign-ins ended."),
+    "done_org_verification": ("验证邮件已重新发送。", "Verification e-mail sent again."),
+    "verify_email_banner": (
+        "您的电子邮箱尚未验证:可以填写草稿,但验证后才能提交申报。请打开验证邮件中的链接。",
+        "Your e-mail address is not verified yet: you may draft, but not submit, until you "
+        "follow the link in the verification e-mail.",
+    ),
+    "send_again": ("重新发送验证邮件", "Send it again"),
+    "forgot_password": ("忘记密码?", "Forgot your password?"),
+    "password_reset": ("重设密码", "Reset your password"),
+    "password_reset_help": (
+        "填写账号的电子邮箱,我们将发送一个30分钟内有效的重设链接。",
+        "Give your account's e-mail address; we will send a link valid for 30 minutes.",
+    ),
+    "send_reset_link": ("发送重设链接", "Send the link"),
+    "reset_sent": (
+        "如果该邮箱已注册,重设链接已发送,请在30分钟内打开。",
+        "If this address has an account, a reset link is on its way; open it within 30 minutes.",
+    ),
+    "new_password": ("新密码", "New password"),
+    "set_new_password": ("设置新密码", "Set the new password"),
+    "password_reset_done": (
+        "密码已重设,其他设备上的登录已全部失效。请用新密码登录。",
+        "Password reset; every other sign-in has ended. Sign in with the new password.",
+    ),
+    "verify_email_title": ("验证电子邮箱", "Verify your e-mail address"),
+    "verify_email_button": ("确认验证", "Verify"),
+    "email_verified_done": (
+        "电子邮箱已验证,现在可以提交申报。",
+        "Address verified: you can now submit.",
+    ),
+    "accept_invitation": ("接受邀请", "Accept the invitation"),
+    "accept_invitation_help": (
+        "设置您的姓名和密码,即可加入单位账号。",
+        "Choose your name and password to join your organization on the portal.",
+    ),
+    "invitation_accepted": ("账号已创建,请登录。", "Your account is ready; please sign in."),
+    "change_password": ("修改密码", "Change password"),
+    "current_password": ("当前密码", "Current password"),
+    "password_changed": (
+        "密码已修改,其他设备上的登录已失效。",
+        "Password changed; your other sign-ins have ended.",
+    ),
+    "my_account": ("我的账号", "My account"),
+    "sign_in_with_oidc": ("使用{name}登录", "Sign in with {name}"),
+    "oidc_register_note": (
+        "已通过统一身份认证确认您的邮箱 {email}。请填写单位信息完成注册。",
+        "The identity provider confirmed your address {email}. Give your organization's "
+        "details to finish registering.",
+    ),
+    "members_of_org": ("单位成员", "Members"),
+    "view_organization": ("单位档案", "Organization file"),
+}
+for _key, _pair in _ACCOUNTS.items():
+    MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words

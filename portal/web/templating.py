@@ -69,6 +69,7 @@ def page(
     **context: Any,
 ) -> Template:
     language = language_of(request)
+    settings = request.app.state.ctx.settings
     return Template(
         template_name=name,
         status_code=status_code,
@@ -78,6 +79,8 @@ def page(
             "t": translator(language),
             "user": request.scope.get("user"),
             "path": request.url.path,
+            # The single sign-on button's provider, when one is configured.
+            "oidc_name": settings.oidc_name if settings.oidc_enabled else None,
             **context,
         },
     )

@@ -9,7 +9,8 @@ LIMIT $1
 FOR UPDATE SKIP LOCKED;
 
 -- name: relay_mark_relayed
-UPDATE outbox SET relayed_at = $2 WHERE id = ANY($1::bigint[]);
+-- A link's token is in the row only until its mail is planned (then in the delivery until sent).
+UPDATE outbox SET relayed_at = $2, payload = payload - 'token' WHERE id = ANY($1::bigint[]);
 
 -- name: relay_org_users
 SELECT id, org_id, email, phone, language FROM users
@@ -67,7 +68,10 @@ RETURNING id, outbox_id, channel, user_id, address, subject, body, attempts;
 SELECT id FROM outbox WHERE id = $1 FOR KEY SHARE;
 
 -- name: delivery_sent
-UPDATE deliveries SET status = 'sent', sent_at = $2, updated_at = $2, due_at = NULL, last_error = NULL
+-- Once sent, a link's token is no longer kept in the mail's text.
+UPDATE deliveries SET status = 'sent', sent_at = $2, updated_at = $2, due_at = NULL, last_error = NULL,
+    body = CASE WHEN strpos(body, 'token=') > 0
+                THEN regexp_replace(body, 'token=[A-Za-z0-9_-]+', 'token=…', 'g') ELSE body END
 WHERE id = $1 AND status IN ('pending', 'failed');
 
 -- name: delivery_failed
@@ -134,7 +138,7 @@ SELECT d.id, d.outbox_id, o.topic, d.channel, d.user_id, u.email AS user_email, 
        d.attempts, d.last_error, d.created_at, d.updated_at
 FROM deliveries d
 JOIN outbox o ON o.id = d.outbox_id
-JOIN users u ON u.id = d.user_id
+LEFT JOIN users u ON u.id = d.user_id
 WHERE d.status = 'dead' AND ($1::bigint IS NULL OR d.id < $1)
 ORDER BY d.id DESC
 LIMIT $2;

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
+import httpx
 import pytest
 import uvicorn
 
@@ -35,9 +37,9 @@ class LiveServer:
 
 
 @contextmanager
-def serve(settings: Settings, clock: FrozenClock) -> Iterator[LiveServer]:
+def serve(settings: Settings, clock: FrozenClock, port: int | None = None) -> Iterator[LiveServer]:
     """One portal process's worth: its own app, pool and Redis client, on a free port."""
-    port = free_port()
+    port = port or free_port()
     app = create_app(settings, clock)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -102,3 +104,20 @@ async def screenshot(page: object, name: str) -> None:
     """Kept as a test artifact: test-artifacts/<name>.png."""
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+async def verify_address(settings: Settings, url: str, email: str) -> None:
+    """Follow the registration's verification link, as its mail would have it followed."""
+    assert settings.database_url
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        token = await conn.fetchval(
+            "SELECT payload->>'token' FROM outbox WHERE topic = 'account.verify_email'"
+            " AND payload->>'to' = $1 ORDER BY id DESC LIMIT 1",
+            email,
+        )
+    finally:
+        await conn.close()
+    async with httpx.AsyncClient(base_url=url) as api:
+        r = await api.post("/api/v1/auth/verify-email", json={"token": token})
+        assert r.status_code == 204, r.text

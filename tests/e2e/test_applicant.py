@@ -14,7 +14,7 @@ from portal.accounts import services as accounts
 from portal.accounts.schemas import StaffUserIn
 from sql.pool import create_pool
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, verify_address
 from tests.e2e.conftest import screenshot as full_page
 from tests.factories import PASSWORD, make_uscc
 from tests.portal.flows import ENDS
@@ -85,6 +85,7 @@ async def test_an_organizer_goes_from_registration_to_a_submitted_claim(
     await page.get_by_label("密码").fill(PASSWORD)
     await page.get_by_role("button", name="单位注册").click()
     await page.get_by_text("注册成功").wait_for()
+    await verify_address(settings, url, EMAIL)  # tests/e2e/test_accounts.py follows the mail
     await page.get_by_label("密码").fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
     await page.wait_for_url("**/app")

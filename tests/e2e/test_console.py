@@ -12,7 +12,7 @@ from portal.accounts import services as accounts
 from portal.accounts.schemas import StaffUserIn
 from sql.pool import create_pool
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import LiveServer, screenshot, verify_address
 from tests.factories import PASSWORD, make_uscc
 from tests.portal.flows import ENDS, claim_body, filing_body
 
@@ -72,6 +72,7 @@ async def test_reviewer_then_approver_take_a_claim_to_an_approved_award_and_the_
             },
         )
         assert r.status_code == 201, r.text
+        await verify_address(settings, url, "org@example.cn")
         applicant = await _token(api, "org@example.cn")
         r = await api.post("/api/v1/applications", json=filing_body(), headers=applicant)
         filing_id = r.json()["id"]

@@ -12,7 +12,7 @@ from portal.accounts import services as accounts
 from portal.accounts.schemas import StaffUserIn
 from sql.pool import create_pool
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import LiveServer, screenshot, verify_address
 from tests.e2e.test_console import _sign_in
 from tests.factories import PASSWORD, make_uscc
 from tests.portal.flows import publicized_claim
@@ -49,6 +49,7 @@ async def _team(
         },
     )
     assert r.status_code == 201, r.text
+    await verify_address(settings, str(api.base_url).rstrip("/"), "pay@example.cn")
     team: dict[str, Any] = {}
     for key, email in [("applicant", "pay@example.cn"), *STAFF.items()]:
         r = await api.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})

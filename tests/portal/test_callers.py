@@ -84,7 +84,9 @@ async def test_a_caller_no_longer_of_an_organization_is_refused_with_403(
     """The token still holds, but the route's guard (org members only) no longer passes on the
     caller as stored now: the answer, whatever it was, becomes the guard's 403."""
     org, headers = await _signed_in_and_cached(client)
-    await pool.execute("UPDATE users SET org_id = NULL WHERE org_id = $1", org["org"]["id"])
+    await pool.execute(
+        "UPDATE users SET org_id = NULL, org_role = NULL WHERE org_id = $1", org["org"]["id"]
+    )
     for body in (filing_body(), filing_body(expected_attendance=-1)):
         r = await client.post(URL, json=body, headers=headers)
         assert (r.status_code, r.json()["code"]) == (403, "forbidden"), r.text

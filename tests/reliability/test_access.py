@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.factories import bearer, register
+from tests.factories import PASSWORD, bearer, link_token, register, token
 from tests.portal.conftest import StaffFactory
 from tests.portal.flows import create, filing_body
 
@@ -54,6 +54,9 @@ ALLOWED: dict[str, set[str]] = {
     "record_payment_batch": {"finance"},
     "open_recovery": {"finance", "admin"},
     "record_repayment": {"finance"},
+    "admin_get_org": STAFF,
+    "admin_list_org_members": STAFF,
+    "set_staff_active": {"admin"},
 }
 PUBLIC = {
     "health",
@@ -68,6 +71,10 @@ PUBLIC = {
     "list_announcements",
     "lodge_objection",
     "list_calls",
+    "verify_email",
+    "request_password_reset",
+    "confirm_password_reset",
+    "accept_invitation",
 }
 PATH_VALUES = {
     "code": "event-support",
@@ -86,6 +93,7 @@ def _fill(path: str, ids: dict[str, str]) -> str:
         "delivery_id",
         "job_id",
         "objection_id",
+        "org_id",
     ):
         path = path.replace(
             "{" + name + "}", ids.get(name, str(uuid.uuid4()) if name != "delivery_id" else "1")
@@ -118,8 +126,8 @@ async def test_roles_that_may_not_act_get_403(client: AsyncTestClient, staff: St
         if not path.startswith("/api/v1/admin/"):
             continue
         url = _fill(path, {})
-        for role, token in tokens.items():
-            r = await client.request(method, url, json={}, headers=bearer(token))
+        for role, caller in tokens.items():
+            r = await client.request(method, url, json={}, headers=bearer(caller))
             if role in ALLOWED[op]:
                 assert r.status_code != 403 or r.json()["code"] != "forbidden" or op == "decide", (
                     op,
@@ -147,12 +155,16 @@ async def test_another_organizations_ids_are_404(client: AsyncTestClient) -> Non
         files={"file": ("p.pdf", b"%PDF-1.4\n", "application/pdf")},
         headers=bearer(owner["token"]),
     )
-    ids = {"application_id": filing["id"], "document_id": r.json()["id"]}
-    intruder = (await register(client))["token"]
+    ids = {
+        "application_id": filing["id"],
+        "document_id": r.json()["id"],
+        "user_id": owner["user"]["id"],
+    }
+    intruder = (await register(client))["token"]  # an org admin too, of another organization
     checked = 0
     for method, path, op in await _operations(client):
         if path.startswith("/api/v1/admin/") or not (
-            {"{application_id}", "{document_id}"} & set(path.split("/"))
+            {"{application_id}", "{document_id}", "{user_id}"} & set(path.split("/"))
         ):
             continue
         if op == "lodge_objection":
@@ -161,4 +173,44 @@ async def test_another_organizations_ids_are_404(client: AsyncTestClient) -> Non
         r = await client.request(method, _fill(path, ids), json=body, headers=bearer(intruder))
         assert (r.status_code, r.json()["code"]) == (404, "not_found"), (op, r.text)
         checked += 1
-    assert checked >= 6
+    assert checked >= 7
+
+
+# The organization's own operations: every member reads, only its admins change.
+ORG_READ = {"get_org", "org_history", "list_org_members"}
+ORG_ADMIN_ONLY = {
+    "update_org",
+    "set_bank_account",
+    "remove_org_member",
+    "list_org_invitations",
+    "invite_org_member",
+}
+
+
+async def test_org_operations_by_place_in_the_organization(
+    client: AsyncTestClient, staff: StaffFactory
+) -> None:
+    ops = [(m, p, op) for m, p, op in await _operations(client) if p.startswith("/api/v1/org")]
+    assert {op for _, _, op in ops} == ORG_READ | ORG_ADMIN_ONLY, "classify each org operation"
+
+    owner = await register(client)
+    await client.post(
+        "/api/v1/org/invitations", json={"email": "m@example.cn"}, headers=bearer(owner["token"])
+    )
+    t = await link_token(client, "account.invitation", "m@example.cn")
+    await client.post(
+        "/api/v1/auth/invitations/accept", json={"token": t, "name": "成员", "password": PASSWORD}
+    )
+    member = await token(client, "m@example.cn")
+    officials = [await staff(role) for role in sorted(STAFF)]
+    ids = {"user_id": owner["user"]["id"]}
+    for method, path, op in ops:
+        url = _fill(path, ids)
+        for caller in officials:  # staff belong to no organization
+            r = await client.request(method, url, json={}, headers=bearer(caller))
+            assert (r.status_code, r.json()["code"]) == (403, "forbidden"), (op, r.text)
+        r = await client.request(method, url, json={}, headers=bearer(member))
+        if op in ORG_ADMIN_ONLY:
+            assert (r.status_code, r.json()["code"]) == (403, "forbidden"), (op, r.text)
+        else:
+            assert r.status_code == 200, (op, r.text)

@@ -131,15 +131,18 @@ async def test_sms_goes_to_users_with_a_phone_through_the_logging_gateway(
     await emit(pool, clock.now(), "application.disburse", org_id=org["org_id"], type="event_claim")
     await emit(pool, clock.now(), "application.publicize", org_id=org["org_id"], type="event_claim")
     with caplog.at_level("INFO", logger="workers.sms"):
-        await deliver_everything(settings, clock, pool)  # no SMTP_URL: no e-mail at all
+        await deliver_everything(settings, clock, pool)  # no SMTP_URL: e-mail as files
     rows = await pool.fetch(
         "SELECT o.topic, d.channel, d.status FROM deliveries d JOIN outbox o ON o.id = d.outbox_id ORDER BY d.id"
     )
     assert sorted((r["topic"], r["channel"], r["status"]) for r in rows) == [
+        ("application.disburse", "email", "sent"),
         ("application.disburse", "inbox", "sent"),
         ("application.disburse", "sms", "sent"),
+        ("application.publicize", "email", "sent"),
         ("application.publicize", "inbox", "sent"),  # SMS is for decisions and deadlines
     ]
+    assert len(list(settings.mail_folder.glob("*.eml"))) == 2
     assert "*******5678" in caplog.text and "13912345678" not in caplog.text
 
 

@@ -120,7 +120,7 @@ async def test_every_transition_is_told_once_in_the_recipients_language(
 
     outbox = await pool.fetch("SELECT id, topic FROM outbox ORDER BY id")
     topics = {r["topic"] for r in outbox}
-    assert topics - {"application.created"} == {
+    assert topics - {"application.created", "account.verify_email"} == {
         "application.submit",
         "application.pass",
         "application.approve",
@@ -136,8 +136,8 @@ async def test_every_transition_is_told_once_in_the_recipients_language(
     }
     expected: Counter[tuple[int, str, str]] = Counter()
     for row in outbox:
-        if row["topic"] == "application.created":
-            continue
+        if row["topic"] in ("application.created", "account.verify_email"):
+            continue  # a draft tells no one; the registration's link was followed already
         people = [] if row["topic"] in NOT_TOLD_TO_ORG else ["org@example.cn"]
         people += ["rev@wuhan.gov.cn"] if row["topic"] in TOLD_TO_REVIEWERS else []
         for email in people:

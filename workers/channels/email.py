@@ -1,4 +1,5 @@
-"""E-mail over SMTP (aiosmtplib): a few connections per worker, reused across jobs.
+"""E-mail over SMTP (aiosmtplib): a few connections per worker, reused across jobs; or, without
+SMTP_URL, as .eml files in a folder, so that a local portal's every link can be followed.
 
 Reusing connections matters: a new connection per mail costs a handshake and EHLO each time.
 Each connection carries one mail at a time; a lost one is reconnected on next use.
@@ -9,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr
+from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -74,6 +79,32 @@ def build(*, sender: str, to: str, subject: str, body: str, msg_id: str, date: d
         "Auto-Submitted: auto-generated",
     ]
     return ("\r\n".join(headers) + "\r\n\r\n" + text.replace("\n", "\r\n")).encode("ascii")
+
+
+class Mailer(Protocol):
+    async def send(self, sender: str, recipient: str, data: bytes) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MailFolder:
+    """Mail written as `<folder>/<sha256 of the message>.eml`: the same mail twice is one file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def send(self, sender: str, recipient: str, data: bytes) -> None:
+        await asyncio.to_thread(self._write, data)
+
+    def _write(self, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        final = self.folder / f"{hashlib.sha256(data).hexdigest()[:32]}.eml"
+        part = final.with_suffix(".part")
+        part.write_bytes(data)
+        os.replace(part, final)  # whole or absent
+
+    async def close(self) -> None:
+        return None
 
 
 def _classify(code: int, message: str) -> Exception:

@@ -31,6 +31,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("/app/new", "new_application"),
     ("/app/inbox", "inbox"),
     ("/app/calculator", "calculator"),
+    ("/app/organization", "organization_file"),
 )
 
 

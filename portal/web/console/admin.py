@@ -16,18 +16,8 @@ from portal.auth.guards import principal_of
 from portal.context import Ctx
 from portal.i18n import language_of
 from portal.notifications import services as notifications
-from portal.web.console.common import (
-    ADMIN_ONLY,
-    AUDIT_READERS,
-    REFUSALS,
-    AnyRequest,
-    Errors,
-    failure,
-    read_form,
-    render,
-    see_other,
-    text,
-)
+from portal.web.console.common import ADMIN_ONLY, AUDIT_READERS, AnyRequest, render, see_other
+from portal.web.forms import REFUSALS, Errors, failure, read_form, text
 from sql import audit
 from sql.queries import Q
 

@@ -23,18 +23,8 @@ from portal.programs import schemas as program_schemas
 from portal.programs import services as programs
 from portal.scenario import schemas as scenario_schemas
 from portal.scenario import services as scenario
-from portal.web.console.common import (
-    ADMIN_ONLY,
-    REFUSALS,
-    AnyRequest,
-    Errors,
-    checked,
-    failure,
-    read_form,
-    render,
-    see_other,
-    text,
-)
+from portal.web.console.common import ADMIN_ONLY, AnyRequest, render, see_other
+from portal.web.forms import REFUSALS, Errors, checked, failure, read_form, text
 from sql.queries import Q
 
 Year = Annotated[int | None, Parameter(ge=2000, le=2100)]

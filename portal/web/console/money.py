@@ -19,17 +19,8 @@ from portal.programs import services as programs
 from portal.publicity import schemas as publicity_schemas
 from portal.publicity import services as publicity
 from portal.review import services as review
-from portal.web.console.common import (
-    ADMIN_ONLY,
-    REFUSALS,
-    AnyRequest,
-    Errors,
-    failure,
-    read_form,
-    render,
-    see_other,
-    text,
-)
+from portal.web.console.common import ADMIN_ONLY, AnyRequest, render, see_other
+from portal.web.forms import REFUSALS, Errors, failure, read_form, text
 from portal.web.i18n import translator
 
 # Approved awards waiting for a batch: one screenful, oldest first.

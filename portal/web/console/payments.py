@@ -22,15 +22,8 @@ from portal.context import Ctx
 from portal.i18n import language_of
 from portal.payments import schemas as s
 from portal.payments import services as payments
-from portal.web.console.common import (
-    REFUSALS,
-    AnyRequest,
-    failure,
-    read_form,
-    render,
-    see_other,
-    text,
-)
+from portal.web.console.common import AnyRequest, render, see_other
+from portal.web.forms import REFUSALS, failure, read_form, text
 from sql.queries import Q
 
 FINANCE = has_role(Role.FINANCE)

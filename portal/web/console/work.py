@@ -36,17 +36,8 @@ from portal.recoveries import services as recoveries
 from portal.review import services as review
 from portal.scenario import schemas as scenario_schemas
 from portal.scenario import services as scenario
-from portal.web.console.common import (
-    REFUSALS,
-    AnyRequest,
-    Errors,
-    checked,
-    failure,
-    read_form,
-    render,
-    see_other,
-    text,
-)
+from portal.web.console.common import AnyRequest, render, see_other
+from portal.web.forms import REFUSALS, Errors, checked, failure, read_form, text
 from sql.queries import Q
 
 T = TypeVar("T", bound=msgspec.Struct)

@@ -903,6 +903,13 @@ _ACCOUNTS: dict[str, tuple[str, str]] = {
     ),
     "members_of_org": ("单位成员", "Members"),
     "view_organization": ("单位档案", "Organization file"),
+    "deactivate": ("停用", "Deactivate"),
+    "reactivate": ("启用", "Reactivate"),
+    "done_user_deactivated": (
+        "账号已停用,其登录已全部失效。",
+        "Account deactivated; its sign-ins ended.",
+    ),
+    "done_user_activated": ("账号已启用。", "Account reactivated."),
 }
 for _key, _pair in _ACCOUNTS.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words

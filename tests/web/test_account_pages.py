@@ -155,3 +155,18 @@ async def test_staff_read_an_organizations_file_and_people(
     page = await client.get(f"/console/organizations/{org['org']['id']}")
     assert page.status_code == 200 and "filed@example.cn" in page.text
     assert re.search(r"单位管理员", page.text)
+
+
+async def test_an_admin_deactivates_a_staff_account_from_the_console(
+    client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    leaving = await make_staff(pool, clock, "finance")
+    theirs = await token(client, leaving)
+    await sign_in(client, await make_staff(pool, clock, "admin"))
+    page = (await client.get("/console/users")).text
+    user_id = await pool.fetchval("SELECT id FROM users WHERE email = $1", leaving)
+    assert f'id="active-{user_id}"' in page
+    r = await post_form(client, f"/console/users/{user_id}/active", csrf(page), {"active": "false"})
+    assert r.status_code == 303
+    assert "账号已停用" in (await client.get(r.headers["location"])).text
+    assert (await client.get("/api/v1/me", headers=bearer(theirs))).status_code == 401

@@ -90,6 +90,26 @@ class AdminPages:
             )
         return see_other("/console/users?done=roles")
 
+    @post("/users/{user_id:uuid}/active", status_code=303, guards=[ADMIN_ONLY])
+    async def set_active(
+        self, ctx: Ctx, request: AnyRequest, user_id: FromPath[UUID]
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        active = text(form, "active") == "true"
+        try:
+            await accounts.set_active(
+                ctx.pool, ctx.clock.now(), principal_of(request), user_id, active, ctx.callers
+            )
+        except REFUSALS as exc:
+            errors, _, status = failure(exc, language_of(request))
+            return await _users_page(
+                ctx,
+                request,
+                status_code=status,
+                errors={f"{user_id}:{k}": v for k, v in errors.items()},
+            )
+        return see_other(f"/console/users?done={'activated' if active else 'deactivated'}")
+
     # ------------------------------------------------------------------ dead letters
 
     @get("/dead-letters", guards=[ADMIN_ONLY])
@@ -190,6 +210,8 @@ async def _users_page(
         in (
             "created",
             "roles",
+            "activated",
+            "deactivated",
         )
         else None,
         me=principal_of(request).user_id,

@@ -33,6 +33,22 @@ def bench_body() -> dict[str, object]:
     return filing_body(budget_lines=lines)
 
 
+def claim_body() -> dict[str, object]:
+    """A claim on a program defined as data (vertical-model): its form read against its
+    definition, then stored like any application."""
+    return {
+        "type": "program_claim",
+        "program_code": "vertical-model",
+        "fields": {
+            "model_name": "江城工业质检大模型",
+            "industry": "industrial_inspection",
+            "filing_no": "Hubei-WuHan-202601010001",
+            "deployment": "已在武汉三家工厂落地,日均调用十万次。",
+            "rd_costs": "20000000.00",
+        },
+    }
+
+
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -44,6 +60,8 @@ class Fixtures:
     get: list[Request]
     queue: list[Request]
     floor_post: list[Request]
+    claim: list[Request]
+    floor_claim: list[Request]
     floor_get: list[Request]
     floor_queue: list[Request]
     csv_headers: dict[str, str]
@@ -58,6 +76,13 @@ async def load(url: str, meta: Seeded, *, samples: int = 500, seed: int = 8) -> 
     post = [
         Request(
             "POST", "/api/v1/applications", {**json_headers, **_bearer(applicant_token(n))}, body
+        )
+        for n in applicants
+    ]
+    claim = msgspec.json.encode(claim_body()).decode()
+    claims = [
+        Request(
+            "POST", "/api/v1/applications", {**json_headers, **_bearer(applicant_token(n))}, claim
         )
         for n in applicants
     ]
@@ -131,6 +156,8 @@ async def load(url: str, meta: Seeded, *, samples: int = 500, seed: int = 8) -> 
         get=get,
         queue=queue,
         floor_post=[Request("POST", "/floor/applications", json_headers, body)],
+        claim=claims,
+        floor_claim=[Request("POST", "/floor/applications", json_headers, claim)],
         floor_get=floor_get,
         floor_queue=floor_queue,
         csv_headers=_bearer(STAFF_TOKEN),

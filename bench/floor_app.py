@@ -89,7 +89,7 @@ async def create(state: State, data: JSONBody[ApplicationIn]) -> Created:
             INSERT_APPLICATION,
             state.org_id,
             kind,
-            PROGRAMS.get(kind, "event-support"),
+            payload.get("program_code") or PROGRAMS.get(kind, "event-support"),
             payload.get("title") or "",
             payload,
             state.user_id,

@@ -12,12 +12,13 @@ from typing import Any
 
 ROWS = [
     ("post", "POST /api/v1/applications (event filing, 10 lines)"),
+    ("claim", "POST /api/v1/applications (program_claim, vertical-model)"),
     ("post_idem", "POST, with an Idempotency-Key"),
     ("get", "GET /api/v1/applications/{id}"),
     ("queue", "work queue (status + program, keyset)"),
     ("queue_8", "work queue, 8 connections"),
 ]
-FLOOR = {"post": "post", "get": "get", "queue": "queue"}
+FLOOR = {"post": "post", "claim": "claim", "get": "get", "queue": "queue"}
 PRODUCTION = "granian"  # what `portal serve` runs (uvicorn before 2026-11-29)
 
 

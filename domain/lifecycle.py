@@ -95,6 +95,8 @@ CLAIM = (
     _t({S.REVIEWED}, Action.APPROVE, S.APPROVED, Role.APPROVER),
     _t({S.APPROVED}, Action.PUBLICIZE, S.PUBLICIZED, Role.ADMIN, Role.APPROVER),
     _t({S.PUBLICIZED}, Action.CONFIRM, S.CONFIRMED, Actor.SYSTEM),
+    # A program without publicity: its approved award is confirmed at once.
+    _t({S.APPROVED}, Action.CONFIRM, S.CONFIRMED, Actor.SYSTEM),
     _t({S.CONFIRMED}, Action.DISBURSE, S.DISBURSED, Role.FINANCE),
     # An upheld objection sends the award back to review; its reservation is released.
     _t(

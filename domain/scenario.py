@@ -47,12 +47,12 @@ def check_investment(total: Money, lines: Sequence[Money]) -> list[RuleViolation
     return []
 
 
-def check_scores(count: int) -> None:
-    if count < MIN_SCORES:
+def check_scores(count: int, needed: int = MIN_SCORES) -> None:
+    if count < needed:
         raise RuleViolation(
             "scores_missing",
-            f"{MIN_SCORES} expert scores are needed; there are {count}.",
-            message_zh=f"须有{MIN_SCORES}位专家评分,目前{count}位。",
+            f"{needed} expert scores are needed; there are {count}.",
+            message_zh=f"须有{needed}位专家评分,目前{count}位。",
             status=409,
         )
 

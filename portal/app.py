@@ -41,6 +41,7 @@ from portal.programs.controllers import (
     ExchangeController,
     ProgramAdminController,
     ProgramController,
+    ProposalController,
 )
 from portal.publicity.controllers import AnnouncementController, PublicityAdminController
 from portal.recoveries.controllers import RecoveryController
@@ -107,6 +108,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             StaffUserController,
             ProgramController,
             ProgramAdminController,
+            ProposalController,
             ExchangeController,
             ExchangeAdminController,
             BudgetController,

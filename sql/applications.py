@@ -25,6 +25,7 @@ REFERENCE_PREFIX = {
     "ipo_overseas_claim": "IO",
     "scenario_project": "SP",
     "unveiling_award": "UA",
+    "program_claim": "PC",
 }
 
 

@@ -89,8 +89,21 @@ CREATE FUNCTION public.program_version_on(p_code text, p_day date) RETURNS integ
 BEGIN
     RETURN (
         SELECT max(v.version) FROM program_versions v
-        WHERE v.program_code = p_code AND v.effective_from <= p_day AND p_day <= v.effective_to
+        WHERE v.program_code = p_code AND v.status = 'published'
+          AND v.effective_from <= p_day AND p_day <= v.effective_to
     );
+END
+$$;
+
+CREATE FUNCTION public.program_versions_keep_published() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.status = 'published' THEN
+        RAISE EXCEPTION 'program version %/% is published and never changes',
+            OLD.program_code, OLD.version USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
 END
 $$;
 
@@ -193,7 +206,7 @@ CREATE TABLE public.applications (
     CONSTRAINT applications_amount_requested_fen_check CHECK ((amount_requested_fen >= 0)),
     CONSTRAINT applications_check CHECK (((amount_approved_fen IS NULL) = (award IS NULL))),
     CONSTRAINT applications_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'reviewed'::text, 'recognized'::text, 'approved'::text, 'publicized'::text, 'confirmed'::text, 'disbursed'::text, 'returned'::text, 'rejected'::text, 'withdrawn'::text, 'lapsed'::text]))),
-    CONSTRAINT applications_type_check CHECK ((type = ANY (ARRAY['event_filing'::text, 'event_claim'::text, 'ipo_domestic_claim'::text, 'ipo_overseas_claim'::text, 'scenario_project'::text, 'unveiling_award'::text])))
+    CONSTRAINT applications_type_check CHECK ((type = ANY (ARRAY['event_filing'::text, 'event_claim'::text, 'ipo_domestic_claim'::text, 'ipo_overseas_claim'::text, 'scenario_project'::text, 'unveiling_award'::text, 'program_claim'::text])))
 );
 
 CREATE TABLE public.audit_events (
@@ -518,7 +531,12 @@ CREATE TABLE public.program_versions (
     note text DEFAULT ''::text NOT NULL,
     created_at timestamp with time zone NOT NULL,
     created_by text NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    published_at timestamp with time zone,
+    published_by text,
     CONSTRAINT program_versions_check CHECK ((effective_to >= effective_from)),
+    CONSTRAINT program_versions_published_check CHECK (((status = 'published'::text) = ((published_at IS NOT NULL) AND (published_by IS NOT NULL)))),
+    CONSTRAINT program_versions_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'published'::text]))),
     CONSTRAINT program_versions_version_check CHECK ((version > 0))
 );
 
@@ -836,6 +854,8 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON public.audit_events FOR E
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION public.audit_events_refuse_change();
 
 CREATE TRIGGER objections_resolved_once BEFORE UPDATE ON public.objections FOR EACH ROW WHEN ((old.status <> 'open'::text)) EXECUTE FUNCTION public.objections_resolved_once();
+
+CREATE TRIGGER program_versions_keep_published BEFORE UPDATE ON public.program_versions FOR EACH ROW EXECUTE FUNCTION public.program_versions_keep_published();
 
 ALTER TABLE ONLY public.account_links
     ADD CONSTRAINT account_links_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);

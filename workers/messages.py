@@ -36,6 +36,7 @@ TYPE_NAMES: Final[dict[str, tuple[str, str]]] = {
     "ipo_overseas_claim": ("境外上市奖励申报", "overseas listing reward claim"),
     "scenario_project": ("场景项目申报", "scenario project application"),
     "unveiling_award": ("揭榜挂帅奖励申报", "open-competition task award claim"),
+    "program_claim": ("政策资金申报", "policy funding claim"),
 }
 _ROLE_NAMES: Final = {"org_admin": ("单位管理员", "an admin"), "member": ("成员", "a member")}
 SUBJECT_PREFIX: Final = {"zh": "【武汉市人工智能产业政策资金】", "en": "[Wuhan AI Subsidy] "}

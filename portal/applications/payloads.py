@@ -37,9 +37,13 @@ class In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults
     pass
 
 
+# The kinds the five original programs' forms offer; a program defined as data names its own.
+DocumentKindName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
 class DocumentRef(In):
     document_id: UUID
-    kind: DocumentKind = "other"
+    kind: DocumentKindName = "other"
 
 
 class BudgetLine(In):

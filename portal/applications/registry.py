@@ -7,6 +7,7 @@ from portal.event_support.handlers import EventClaimHandler, EventFilingHandler
 from portal.event_support.schemas import EventClaim, EventFiling
 from portal.ipo.handlers import IpoDomesticHandler, IpoOverseasHandler
 from portal.ipo.schemas import IpoDomesticClaim, IpoOverseasClaim
+from portal.programs.claims import ProgramClaim, ProgramClaimHandler
 from portal.scenario.handlers import ScenarioProjectHandler
 from portal.scenario.schemas import ScenarioProject
 from portal.unveiling.handlers import UnveilingAwardHandler
@@ -21,6 +22,7 @@ HANDLERS: dict[str, TypeHandler] = {
         IpoOverseasHandler(),
         ScenarioProjectHandler(),
         UnveilingAwardHandler(),
+        ProgramClaimHandler(),
     )
 }
 
@@ -32,4 +34,5 @@ ApplicationIn = (
     | IpoOverseasClaim
     | ScenarioProject
     | UnveilingAward
+    | ProgramClaim
 )

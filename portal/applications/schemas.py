@@ -30,6 +30,7 @@ TypeName = Literal[
     "ipo_overseas_claim",
     "scenario_project",
     "unveiling_award",
+    "program_claim",
 ]
 
 
@@ -139,3 +140,7 @@ class DecisionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     line_reasons: dict[Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,3}$")], LongText] | None = (
         None
     )
+    # On a pass of a claim whose award is an amount asked for: the amounts approved, by field.
+    approved_fields: (
+        dict[Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")], MoneyText] | None
+    ) = None

@@ -11,6 +11,7 @@ import msgspec
 from litestar.exceptions import NotAuthorizedException
 from uuid_utils.compat import uuid7
 
+from domain.definition.documents import missing_documents
 from domain.errors import RuleViolation
 from domain.event_support import required
 from domain.fingerprint import fingerprint
@@ -97,6 +98,10 @@ async def _write_lines(conn: asyncpg.Connection, application_id: UUID, draft: Dr
         await conn.execute(Q.insert_lines, application_id, _line_rows(draft))
 
 
+def _subject(handler: TypeHandler, data: msgspec.Struct, draft: Draft) -> str:
+    return draft.subject if draft.subject is not None else handler.subject(data)
+
+
 def _claim_exists() -> RuleViolation:
     return RuleViolation(
         "claim_exists",
@@ -113,12 +118,15 @@ async def _drafting(
     org_id: UUID,
     data: msgspec.Struct,
     today: dt.date,
+    version: int | None = None,
 ) -> tuple[asyncpg.Record, Draft]:
-    """The organization and the program version in effect (one read), then the handler's draft."""
-    org = await conn.fetchrow(Q.drafting_context, org_id, handler.program_code, today)
-    if org["program_version"] is None:
-        raise await no_version_in_effect(conn, handler.program_code, today)
-    draft = await handler.draft(conn, org, org["program_version"], data)
+    """The organization and the program version in effect (one read), then the handler's draft
+    under that version, or under `version`: the one an edited draft was started under."""
+    program = handler.program_of(data)
+    org = await conn.fetchrow(Q.drafting_context, org_id, program, today)
+    if version is None and org["program_version"] is None:
+        raise await no_version_in_effect(conn, program, today)
+    draft = await handler.draft(conn, org, version or org["program_version"], data)
     await _check_documents(conn, org_id, draft)
     return org, draft
 
@@ -159,7 +167,7 @@ async def _insert_draft(
             app_id,
             org_id,
             handler.type,
-            handler.program_code,
+            handler.program_of(data),
             draft.program_version,
             draft.title,
             draft.payload,
@@ -167,7 +175,7 @@ async def _insert_draft(
             draft.amount_requested.fen if draft.amount_requested is not None else None,
             author.user_id,
             now,
-            fingerprint(uscc, handler.subject(data)),
+            fingerprint(uscc, _subject(handler, data, draft)),
             author.user_id if proposed else None,
             _line_rows(draft),
             topic,
@@ -175,7 +183,7 @@ async def _insert_draft(
                 "application_id": str(app_id),
                 "org_id": str(org_id),
                 "type": handler.type,
-                "program_code": handler.program_code,
+                "program_code": handler.program_of(data),
                 "action": topic.split(".")[1],
             },
             author.actor,
@@ -192,7 +200,7 @@ async def _insert_draft(
         if exc.column_name != "program_version":
             raise
         # Drafted unread only by `create`, with no transaction open: the connection reads on.
-        raise await no_version_in_effect(conn, handler.program_code, today) from None
+        raise await no_version_in_effect(conn, handler.program_of(data), today) from None
     if row is None:  # the cached caller's token no longer holds: nothing was written
         raise NotAuthorizedException()
     author.verified_by_statement()
@@ -279,6 +287,7 @@ async def patch(
                 status=409,
             )
         handler, current, _ = await _load(conn, row)
+        await _still_open(conn, handler, row, today)
         if "type" in changes and changes["type"] != row["type"]:
             raise RuleViolation(
                 "invalid_input",
@@ -293,7 +302,9 @@ async def patch(
             raise RuleViolation(
                 "invalid_input", str(exc), field=_path(exc), message_zh=f"格式不正确:{exc}"
             ) from None
-        org, draft = await _drafting(conn, handler, row["org_id"], payload, today)
+        org, draft = await _drafting(
+            conn, handler, row["org_id"], payload, today, row["program_version"]
+        )
         if row["filing_id"] is not None and draft.filing_id != row["filing_id"]:
             raise RuleViolation(
                 "invalid_input",
@@ -309,7 +320,7 @@ async def patch(
             draft.filing_id,
             draft.amount_requested.fen if draft.amount_requested is not None else None,
             now,
-            fingerprint(org["uscc"], handler.subject(payload)),
+            fingerprint(org["uscc"], _subject(handler, payload, draft)),
         )
         await conn.execute(Q.delete_lines, application_id)
         await _write_lines(conn, application_id, draft)
@@ -323,6 +334,33 @@ async def patch(
             data={"actor_name": principal.name, "fields": sorted(changes)},
         )
     return await application_out(pool, application_id, principal, language)
+
+
+async def _still_open(
+    conn: asyncpg.Connection,
+    handler: TypeHandler,
+    row: asyncpg.Record,
+    today: dt.date,
+    *,
+    calls: bool = True,
+) -> None:
+    """A draft is read-only once its program version's window, or its call, has closed."""
+    window = await conn.fetchrow(Q.version_window, row["program_code"], row["program_version"])
+    if window is not None and today > window["effective_to"]:
+        raise RuleViolation(
+            "program_closed",
+            f"The program's window closed on {window['effective_to']}: this draft is read-only.",
+            message_zh=f"该项目政策已于 {window['effective_to']} 截止,草稿不能再修改。",
+            status=409,
+        )
+    closes_on = await handler.call_closes_on(conn, row, today) if calls else None
+    if closes_on is not None and today > closes_on:
+        raise RuleViolation(
+            "call_closed",
+            f"The call closed on {closes_on}: this draft is read-only.",
+            message_zh=f"申报批次已于 {closes_on} 截止,草稿不能再修改。",
+            status=409,
+        )
 
 
 def _path(exc: msgspec.ValidationError) -> str:
@@ -346,8 +384,13 @@ async def submit(
             row["type"], Status(row["status"]), Action.SUBMIT, frozenset({Actor.APPLICANT})
         )
         handler, payload, lines = await _load(conn, row)
+        # An ended version decides nothing new (a closed call is the type's own rule at submit).
+        await _still_open(conn, handler, row, today, calls=False)
         violations, data = await _payee_at_submit(conn, handler, row, payload)
         violations += await handler.check_submit(conn, row, payload, lines, today)
+        if row["proposed_by"] is None:  # a 免申即享 proposal rests on staff's own sources
+            checklist = await handler.required_documents(conn, row)
+            violations += missing_documents(checklist, row["payload"].get("documents", []))
         if violations:
             raise rule_problem(violations)
         await record_transition(

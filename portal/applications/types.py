@@ -11,10 +11,13 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from domain.definition.model import DocumentRequirement
 from domain.errors import RuleViolation
 from domain.event_support import ReviewedLine
 from domain.money import Money, parse_money
 from domain.programs import Award
+from domain.scenario import check_scores
+from sql.queries import Q
 
 
 class StoredLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,7 +44,7 @@ class Draft:
     program_version: int | None  # None: the version in effect when it is written
     filing_id: UUID | None = None
     amount_requested: Money | None = None
-    fingerprint: str | None = None
+    subject: str | None = None  # 不重复享受's "the thing"; None: the handler's subject()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class TypeHandler:
     line_kind: ClassVar[str] = "expense"
     # Payload money kept as `<name>_fen` integers in the database, yuan strings on the wire.
     money_fields: ClassVar[frozenset[str]] = frozenset()
+    # The checklist of documents; submit refuses a claim missing a required one.
+    documents: ClassVar[tuple[DocumentRequirement, ...]] = ()
 
     # --- shape -------------------------------------------------------------------------
     def split(self, payload: msgspec.Struct) -> tuple[dict[str, Any], list[StoredLine]]:
@@ -103,6 +108,23 @@ class TypeHandler:
         if self.lines_field:
             wire[self.lines_field] = [line_to_wire(line, reviewed=False) for line in lines]
         return msgspec.convert(wire, self.payload_type)
+
+    def program_of(self, payload: msgspec.Struct) -> str:
+        """The program an application of this type is for (a claim on a program defined as
+        data names its own)."""
+        return self.program_code
+
+    def lines_name(self, payload: dict[str, Any]) -> str | None:
+        """Where a stored payload's lines show on the wire."""
+        return self.lines_field
+
+    def with_lines(
+        self, stored: dict[str, Any], wire: dict[str, Any], lines: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """The wire payload with its lines put in."""
+        if self.lines_field:
+            wire[self.lines_field] = lines
+        return wire
 
     def title(self, payload: msgspec.Struct) -> str:
         return str(getattr(payload, "title", None) or "")
@@ -145,8 +167,42 @@ class TypeHandler:
         if violations:
             raise violations[0]
 
+    async def call_closes_on(
+        self, conn: asyncpg.Connection, app: asyncpg.Record, today: dt.date
+    ) -> dt.date | None:
+        """The last day of the yearly call a draft belongs to, if it belongs to one."""
+        return None
+
+    async def required_documents(
+        self, conn: asyncpg.Connection, app: asyncpg.Record
+    ) -> tuple[DocumentRequirement, ...]:
+        return self.documents
+
+    async def experts(self, conn: asyncpg.Connection, app: asyncpg.Record) -> int:
+        """How many expert scores an application of this type needs before a pass (0: none)."""
+        return 0
+
+    async def publicized(self, conn: asyncpg.Connection, app: asyncpg.Record) -> bool:
+        """Whether an approved award is announced (公示) before it is confirmed and paid."""
+        return True
+
+    async def approve_fields(
+        self, conn: asyncpg.Connection, app: asyncpg.Record, approved: dict[str, Money]
+    ) -> dict[str, Any]:
+        """The reviewer's approved amounts of the applicant's money fields (a program whose
+        award is an amount asked for within limits); what the decision records."""
+        raise RuleViolation(
+            "invalid_input",
+            "This application has no amounts to approve field by field.",
+            field="approved_fields",
+            message_zh="该申请没有可逐项核定的金额。",
+        )
+
     async def check_pass(self, conn: asyncpg.Connection, app: asyncpg.Record) -> None:
         """Anything the reviewer's pass needs besides the lifecycle (e.g. expert scores)."""
+        needed = await self.experts(conn, app)
+        if needed:
+            check_scores(await conn.fetchval(Q.scores_count, app["id"]), needed)
 
     async def award(
         self,

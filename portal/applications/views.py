@@ -146,9 +146,11 @@ def assemble(
 ) -> s.ApplicationOut:
     """The wire form of a stored application (a row shaped as `application_by_id` returns it)."""
     handler = HANDLERS[row["type"]]
-    payload = handler.wire(row["payload"])
-    if handler.lines_field:
-        payload[handler.lines_field] = [line_to_wire(x, reviewed=True) for x in lines]
+    payload = handler.with_lines(
+        row["payload"],
+        handler.wire(row["payload"]),
+        [line_to_wire(x, reviewed=True) for x in lines],
+    )
     who: frozenset[Any] = frozenset(viewer.roles) | (
         {Actor.APPLICANT} if row["org_id"] == viewer.org_id else set()
     )

@@ -9,6 +9,7 @@ import asyncpg
 import msgspec
 
 from domain import event_support as rules
+from domain.definition.model import DocumentRequirement
 from domain.errors import RuleViolation
 from domain.event_support import ReviewedLine
 from domain.money import Money
@@ -44,6 +45,12 @@ def _lines(lines: list[StoredLine]) -> list[rules.Line]:
 class EventFilingHandler(TypeHandler):
     type = "event_filing"
     program_code = PROGRAM
+    documents = (
+        DocumentRequirement(kind="plan", label_zh="活动方案", label_en="Event plan"),
+        DocumentRequirement(
+            kind="qualification", label_zh="主办单位资质证明", label_en="Organizer's qualification"
+        ),
+    )
     payload_type = EventFiling
     pays = False
     lines_field = "budget_lines"
@@ -105,6 +112,16 @@ class EventFilingHandler(TypeHandler):
 class EventClaimHandler(TypeHandler):
     type = "event_claim"
     program_code = PROGRAM
+    documents = (
+        DocumentRequirement(kind="audit_report", label_zh="专项审计报告", label_en="Audit report"),
+        DocumentRequirement(kind="invoice", label_zh="费用发票", label_en="Invoices"),
+        DocumentRequirement(
+            kind="evidence",
+            label_zh="活动举办佐证材料",
+            label_en="Evidence the event took place",
+            required=False,
+        ),
+    )
     payload_type = EventClaim
     lines_field = "expense_lines"
     line_kind = "expense"

@@ -9,6 +9,7 @@ import asyncpg
 import msgspec
 
 from domain import ipo as rules
+from domain.definition.model import DocumentRequirement
 from domain.errors import RuleViolation
 from domain.event_support import ReviewedLine, required
 from domain.money import Money, parse_money
@@ -36,6 +37,13 @@ async def _others(
 class IpoDomesticHandler(TypeHandler):
     type = "ipo_domestic_claim"
     program_code = "ipo-domestic"
+    documents = (
+        DocumentRequirement(
+            kind="disclosure",
+            label_zh="辅导备案、受理或上市的公告文件",
+            label_en="Disclosure of the stage reached",
+        ),
+    )
     payload_type = IpoDomesticClaim
 
     def title(self, payload: msgspec.Struct) -> str:
@@ -119,6 +127,17 @@ class IpoDomesticHandler(TypeHandler):
 class IpoOverseasHandler(TypeHandler):
     type = "ipo_overseas_claim"
     program_code = "ipo-overseas"
+    documents = (
+        DocumentRequirement(
+            kind="disclosure", label_zh="境外上市公告文件", label_en="Listing announcement"
+        ),
+        DocumentRequirement(
+            kind="evidence",
+            label_zh="募集资金投放武汉的证明",
+            label_en="Proof of funds invested in Wuhan",
+            required=False,
+        ),
+    )
     payload_type = IpoOverseasClaim
     money_fields = frozenset({"raised_total", "invested_in_wuhan"})
 

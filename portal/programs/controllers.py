@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
@@ -11,8 +12,8 @@ from portal.auth.guards import has_role, principal_of
 from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
+from portal.programs import proposals, services, versions
 from portal.programs import schemas as s
-from portal.programs import services
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -42,28 +43,135 @@ class ProgramController(Controller):
         summary="The public subsidy calculator",
     )
     async def estimate(
-        self, ctx: Ctx, request: AnyRequest, code: FromPath[str], data: JSONBody[s.EstimateIn]
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        code: FromPath[str],
+        data: JSONBody[Annotated[dict[str, Any], msgspec.Meta(max_length=20)]],
     ) -> s.EstimateOut:
+        """The inputs are the program's `estimate_inputs` (see GET /programs/{code}); the five
+        original programs take the fields of EstimateIn."""
         return await services.estimate(ctx.pool, code, data, ctx.today(), language_of(request))
 
 
 class ProgramAdminController(Controller):
+    """Admins define programs as data: drafts, preview, diff, publish (all audited)."""
+
     path = "/api/v1/admin/programs"
     tags = ["admin"]
     guards = [has_role(Role.ADMIN)]
+
+    @post(
+        operation_id="create_program",
+        status_code=201,
+        responses=problems(401, 403, 409, 422),
+        summary="A new program defined as data; its first version is a draft",
+    )
+    async def create(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[s.NewProgramIn]
+    ) -> s.VersionOut:
+        return await versions.create_program(ctx.pool, ctx.clock.now(), principal_of(request), data)
 
     @post(
         "/{code:str}/versions",
         operation_id="add_program_version",
         status_code=201,
         responses=problems(401, 403, 404, 422),
-        summary="Add a program version; awards already computed keep theirs",
+        summary="Add a version: a draft to preview, or published at once with `publish`",
     )
     async def add_version(
         self, ctx: Ctx, request: AnyRequest, code: FromPath[str], data: JSONBody[s.NewVersionIn]
     ) -> s.VersionOut:
-        return await services.add_version(
+        return await versions.add_version(
             ctx.pool, ctx.clock.now(), principal_of(request), code, data
+        )
+
+    @put(
+        "/{code:str}/versions/{version:int}",
+        operation_id="update_program_draft",
+        responses=problems(401, 403, 404, 409, 422),
+        summary="Change a draft version (a published one never changes)",
+    )
+    async def update_draft(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        code: FromPath[str],
+        version: FromPath[int],
+        data: JSONBody[s.NewVersionIn],
+    ) -> s.VersionOut:
+        return await versions.update_draft(
+            ctx.pool, ctx.clock.now(), principal_of(request), code, version, data
+        )
+
+    @post(
+        "/{code:str}/versions/{version:int}/preview",
+        operation_id="preview_program_version",
+        status_code=200,
+        responses=problems(401, 403, 404, 422),
+        summary="A version's form, documents and calculator on sample inputs",
+    )
+    async def preview(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        code: FromPath[str],
+        version: FromPath[int],
+        data: JSONBody[s.PreviewIn],
+    ) -> s.PreviewOut:
+        return await versions.preview(ctx.pool, code, version, data, language_of(request))
+
+    @post(
+        "/{code:str}/versions/{version:int}/publish",
+        operation_id="publish_program_version",
+        status_code=200,
+        responses=problems(401, 403, 404, 409, 422),
+        summary="Publish a draft for its window; applications already started keep theirs",
+    )
+    async def publish(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        code: FromPath[str],
+        version: FromPath[int],
+        data: JSONBody[s.PublishIn],
+    ) -> s.VersionOut:
+        return await versions.publish(
+            ctx.pool, ctx.clock.now(), principal_of(request), code, version, data
+        )
+
+    @get(
+        "/{code:str}/versions/{version:int}/diff",
+        operation_id="diff_program_versions",
+        responses=problems(401, 403, 404, 422),
+        summary="What changed from another version to this one",
+    )
+    async def diff(
+        self,
+        ctx: Ctx,
+        code: FromPath[str],
+        version: FromPath[int],
+        against: Annotated[int, Parameter(ge=1)],
+    ) -> s.DiffOut:
+        return await versions.diff(ctx.pool, code, version, against)
+
+
+class ProposalController(Controller):
+    path = "/api/v1/admin/programs/{code:str}/proposals"
+    tags = ["admin"]
+
+    @post(
+        operation_id="propose_program_award",
+        status_code=201,
+        guards=[has_role(Role.REVIEWER, Role.ADMIN)],
+        responses=problems(401, 403, 404, 409, 422),
+        summary="免申即享: prepare a claim for each firm on a recognition list",
+    )
+    async def propose(
+        self, ctx: Ctx, request: AnyRequest, code: FromPath[str], data: JSONBody[s.ProposalsIn]
+    ) -> s.ProposalsOut:
+        return await proposals.propose(
+            ctx.pool, ctx.clock.now(), ctx.today(), principal_of(request), code, data
         )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 import msgspec
 
@@ -19,6 +20,32 @@ class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     pass
 
 
+class OptionOut(msgspec.Struct):
+    value: str
+    label_zh: str
+    label_en: str
+
+
+class FieldOut(msgspec.Struct, omit_defaults=True):
+    name: str
+    kind: str
+    required: bool
+    label_zh: str
+    label_en: str
+    options: list[OptionOut] | None = None
+
+
+class FormOut(msgspec.Struct):
+    fields: list[FieldOut]
+
+
+class DocumentOut(msgspec.Struct):
+    kind: str
+    required: bool
+    label_zh: str
+    label_en: str
+
+
 class ProgramOut(msgspec.Struct):
     code: str
     article: str
@@ -30,6 +57,11 @@ class ProgramOut(msgspec.Struct):
     effective_to: dt.date
     in_effect: bool
     params: dict[str, Any]
+    # A program defined as data: its form, its documents and what its calculator asks.
+    form: FormOut | None = None
+    documents: list[DocumentOut] = msgspec.field(default_factory=list)
+    estimate_inputs: list[str] = msgspec.field(default_factory=list)
+    proposal: bool = False  # staff may propose it to a firm (免申即享)
 
 
 class ProgramList(msgspec.Struct):
@@ -44,6 +76,8 @@ class VersionOut(msgspec.Struct):
     note: str
     created_at: dt.datetime
     created_by: str
+    status: Literal["draft", "published"] = "published"
+    published_at: dt.datetime | None = None
 
 
 class ProgramDetail(msgspec.Struct):
@@ -52,10 +86,58 @@ class ProgramDetail(msgspec.Struct):
 
 
 class NewVersionIn(_In):
+    """A version: a draft to preview, unless `publish`; for a program defined as data, `params`
+    is its definition (see domain.definition.model)."""
+
     effective_from: dt.date
     effective_to: dt.date
     params: dict[str, Any]
     note: LongText = ""
+    publish: bool = False
+
+
+class NewProgramIn(_In):
+    """A new program defined as data, with its first version as a draft."""
+
+    code: ProgramCode
+    article: Annotated[str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[^\x00]*$")]
+    title_zh: Name
+    title_en: Name
+    effective_from: dt.date
+    effective_to: dt.date
+    params: dict[str, Any]
+    note: LongText = ""
+
+
+class PublishIn(_In):
+    """The window the published version governs; its draft's dates when not given."""
+
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+
+
+class PreviewIn(_In):
+    inputs: Annotated[dict[str, Any], msgspec.Meta(max_length=20)] = msgspec.field(
+        default_factory=dict
+    )
+
+
+class ProblemOut(msgspec.Struct):
+    field: str
+    message: str
+
+
+class ChangeOut(msgspec.Struct):
+    path: str
+    before: Any
+    after: Any
+
+
+class DiffOut(msgspec.Struct):
+    program: str
+    from_version: int
+    to_version: int
+    changes: list[ChangeOut]
 
 
 class EstimateIn(_In):
@@ -153,3 +235,30 @@ def params_from_wire(wire: dict[str, Any], fen_fields: set[str]) -> dict[str, An
         else:
             out[key] = value
     return out
+
+
+class PreviewOut(msgspec.Struct):
+    """A draft version seen as applicants and staff will see it: its form and documents, and its
+    calculator on the sample inputs (or why it refuses them)."""
+
+    version: int
+    form: FormOut
+    documents: list[DocumentOut]
+    estimate_inputs: list[str]
+    estimate: EstimateOut | None
+    refused: list[ProblemOut]
+
+
+class ProposalItem(_In):
+    uscc: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[^\x00]*$")]
+    fields: Annotated[dict[str, Any], msgspec.Meta(max_length=60)] = msgspec.field(
+        default_factory=dict
+    )
+
+
+class ProposalsIn(_In):
+    items: Annotated[list[ProposalItem], msgspec.Meta(min_length=1, max_length=200)]
+
+
+class ProposalsOut(msgspec.Struct):
+    application_ids: list[UUID]

@@ -9,10 +9,13 @@ import asyncpg
 import msgspec
 
 from domain import programs as rules
+from domain.definition.award import compute
+from domain.definition.model import Definition
 from domain.errors import RuleViolation
 from domain.money import Money, parse_money
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
+from portal.programs import claims
 from portal.programs import schemas as s
 from sql import audit
 from sql.pool import transaction
@@ -65,8 +68,30 @@ def decode_params(kind: str, params: dict[str, Any]) -> Any:
         ) from None
 
 
+def form_out(d: Definition) -> s.FormOut:
+    return s.FormOut(
+        [
+            s.FieldOut(
+                f.name,
+                f.kind,
+                f.required,
+                f.label_zh,
+                f.label_en,
+                [s.OptionOut(o.value, o.label_zh, o.label_en) for o in f.options]
+                if f.options
+                else None,
+            )
+            for f in d.fields
+        ]
+    )
+
+
+def documents_out(d: Definition) -> list[s.DocumentOut]:
+    return [s.DocumentOut(x.kind, x.required, x.label_zh, x.label_en) for x in d.documents]
+
+
 def _out(row: asyncpg.Record, today: dt.date) -> s.ProgramOut:
-    return s.ProgramOut(
+    out = s.ProgramOut(
         code=row["code"],
         article=row["article"],
         title_zh=row["title_zh"],
@@ -78,6 +103,11 @@ def _out(row: asyncpg.Record, today: dt.date) -> s.ProgramOut:
         in_effect=row["effective_from"] <= today <= row["effective_to"],
         params=s.params_to_wire(row["params"]),
     )
+    if row["kind"] == "defined":
+        d = msgspec.convert(row["params"], Definition)
+        out.form, out.documents = form_out(d), documents_out(d)
+        out.estimate_inputs, out.proposal = list(d.estimate_inputs), d.workflow.proposal
+    return out
 
 
 async def program_on(
@@ -96,21 +126,21 @@ async def list_programs(pool: asyncpg.Pool, today: dt.date) -> s.ProgramList:
 
 async def get_program(pool: asyncpg.Pool, code: str, today: dt.date) -> s.ProgramDetail:
     row = await program_on(pool, code, today)
-    versions = await pool.fetch(Q.program_versions, code)
-    return s.ProgramDetail(
-        program=_out(row, today),
-        versions=[
-            s.VersionOut(
-                version=v["version"],
-                effective_from=v["effective_from"],
-                effective_to=v["effective_to"],
-                params=s.params_to_wire(v["params"]),
-                note=v["note"],
-                created_at=v["created_at"],
-                created_by=v["created_by"],
-            )
-            for v in versions
-        ],
+    versions = await pool.fetch(Q.program_versions, code, False)
+    return s.ProgramDetail(program=_out(row, today), versions=[version_out(v) for v in versions])
+
+
+def version_out(v: asyncpg.Record) -> s.VersionOut:
+    return s.VersionOut(
+        version=v["version"],
+        effective_from=v["effective_from"],
+        effective_to=v["effective_to"],
+        params=s.params_to_wire(v["params"]),
+        note=v["note"],
+        created_at=v["created_at"],
+        created_by=v["created_by"],
+        status=v["status"],
+        published_at=v["published_at"],
     )
 
 
@@ -124,11 +154,44 @@ async def _exchange_eligible(conn: asyncpg.Pool, code: str, on: dt.date) -> bool
 
 
 async def estimate(
-    pool: asyncpg.Pool, code: str, data: s.EstimateIn, today: dt.date, language: str
+    pool: asyncpg.Pool, code: str, raw: dict[str, Any], today: dt.date, language: str
 ) -> s.EstimateOut:
     row = await program_on(pool, code, today)
     if not row["effective_from"] <= today <= row["effective_to"]:
         raise policy_not_in_effect(code, today)  # the nearest version, shown but not in effect
+    if row["kind"] == "defined":
+        d = msgspec.convert(row["params"], Definition)
+        amounts, paid = await claims.estimate_inputs(d, raw)
+        award = compute(d, amounts, paid)
+    else:
+        award = await _classic_estimate(pool, row, code, raw, today)
+    return estimate_out(award, row["version"], language)
+
+
+def estimate_out(award: rules.Award, version: int, language: str) -> s.EstimateOut:
+    zh = language == "zh"
+    return s.EstimateOut(
+        amount=str(award.amount),
+        capped=award.capped,
+        breakdown=[
+            s.BreakdownOut(label=(b.label_zh or b.label) if zh else b.label, amount=str(b.amount))
+            for b in award.breakdown
+        ],
+        rule=award.rule_zh if zh else award.rule_en,
+        program_version=version,
+    )
+
+
+async def _classic_estimate(
+    pool: asyncpg.Pool, row: asyncpg.Record, code: str, raw: dict[str, Any], today: dt.date
+) -> rules.Award:
+    """The five hand-written programs' calculators, on their fixed inputs."""
+    try:
+        data = msgspec.convert(raw, s.EstimateIn)
+    except msgspec.ValidationError as exc:
+        raise RuleViolation(
+            "invalid_input", str(exc), field="$", message_zh=f"格式不正确:{exc}"
+        ) from None
     kind = row["kind"]
     allowed, required = _INPUTS[kind]
     given = {f for f in data.__struct_fields__ if getattr(data, f) is not None}
@@ -159,86 +222,21 @@ async def estimate(
         )
     params = decode_params(kind, row["params"])
     if kind == "event-support":
-        award = rules.event_support_award(params, _money(data, "eligible_costs"))
-    elif kind == "scenario-project":
-        award = rules.scenario_project_award(params, _money(data, "total_investment"))
-    elif kind == "ipo-domestic":
+        return rules.event_support_award(params, _money(data, "eligible_costs"))
+    if kind == "scenario-project":
+        return rules.scenario_project_award(params, _money(data, "total_investment"))
+    if kind == "ipo-domestic":
         paid = _money(data, "already_paid") if data.already_paid is not None else Money.ZERO
-        award = rules.ipo_domestic_award(params, data.stages or [], paid)
-    elif kind == "ipo-overseas":
+        return rules.ipo_domestic_award(params, data.stages or [], paid)
+    if kind == "ipo-overseas":
         assert data.exchange is not None
-        award = rules.ipo_overseas_award(
+        return rules.ipo_overseas_award(
             params,
             await _exchange_eligible(pool, data.exchange, today),
             _money(data, "raised_total"),
             _money(data, "invested_in_wuhan"),
         )
-    else:
-        award = rules.unveiling_award(params)
-    zh = language == "zh"
-    return s.EstimateOut(
-        amount=str(award.amount),
-        capped=award.capped,
-        breakdown=[
-            s.BreakdownOut(label=(b.label_zh or b.label) if zh else b.label, amount=str(b.amount))
-            for b in award.breakdown
-        ],
-        rule=award.rule_zh if zh else award.rule_en,
-        program_version=row["version"],
-    )
-
-
-async def add_version(
-    pool: asyncpg.Pool, now: dt.datetime, principal: Principal, code: str, data: s.NewVersionIn
-) -> s.VersionOut:
-    if data.effective_to < data.effective_from:
-        raise RuleViolation(
-            "invalid_input",
-            "effective_to is before effective_from.",
-            field="effective_to",
-            message_zh="失效日期早于生效日期。",
-        )
-    async with transaction(pool) as conn:
-        program = await conn.fetchrow(Q.lock_program, code)
-        if program is None:
-            raise unknown_program(code)
-        kind = program["kind"]
-        fen_fields = {f for f in rules.PARAMS_BY_KIND[kind].__struct_fields__ if f.endswith("_fen")}
-        params = decode_params(kind, s.params_from_wire(data.params, fen_fields))
-        stored = msgspec.to_builtins(params)
-        version = await conn.fetchval(
-            Q.insert_program_version,
-            code,
-            data.effective_from,
-            data.effective_to,
-            stored,
-            data.note,
-            now,
-            principal.actor,
-        )
-        await audit.append(
-            conn,
-            at=now,
-            actor=principal.actor,
-            action="program.version_added",
-            entity_type="program",
-            entity_id=code,
-            data={
-                "version": version,
-                "effective_from": data.effective_from.isoformat(),
-                "effective_to": data.effective_to.isoformat(),
-                "params": stored,
-            },
-        )
-    return s.VersionOut(
-        version=version,
-        effective_from=data.effective_from,
-        effective_to=data.effective_to,
-        params=s.params_to_wire(stored),
-        note=data.note,
-        created_at=now,
-        created_by=principal.actor,
-    )
+    return rules.unveiling_award(params)
 
 
 def _exchange_out(r: asyncpg.Record, language: str) -> s.ExchangeOut:

@@ -29,6 +29,7 @@ from portal.applications.views import (
 from portal.auth.principal import Principal
 from sql.applications import ActorRef, lock, record_transition, take_reference
 from sql.pool import transaction
+from sql.publicity import confirm
 from sql.queries import Q
 
 
@@ -211,7 +212,7 @@ async def _decide(
     application_id = row["id"]
     if action == Action.PASS:
         await HANDLERS[row["type"]].check_pass(conn, row)
-        if data.approved_lines and HANDLERS[row["type"]].lines_field is None:
+        if data.approved_lines and HANDLERS[row["type"]].lines_name(row["payload"]) is None:
             raise RuleViolation(
                 "invalid_input",
                 "This application has no lines to approve.",
@@ -221,6 +222,11 @@ async def _decide(
         if HANDLERS[row["type"]].line_kind != "budget":
             lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
             extra |= await _pass_lines(conn, application_id, lines, data)
+        if data.approved_fields:
+            approved = {
+                k: parse_money(v, f"approved_fields.{k}") for k, v in data.approved_fields.items()
+            }
+            extra |= await HANDLERS[row["type"]].approve_fields(conn, row, approved)
         await conn.execute(Q.set_passed, application_id, principal.user_id)
     elif action == Action.APPROVE:
         extra |= await _approve(conn, row, principal, now, today)
@@ -235,6 +241,9 @@ async def _decide(
         comment=data.comment,
         data=extra,
     )
+    if target == Status.APPROVED and not await HANDLERS[row["type"]].publicized(conn, row):
+        # A program paid without publicity: confirmed at once, ready for finance.
+        await confirm(conn, await conn.fetchrow(Q.application_for_update, application_id), now)
 
 
 # The work queue's filters, in the order their parameters are numbered after work_queue_caller's.

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from domain import scenario as rules
+from domain.definition.model import DocumentRequirement
 from domain.errors import RuleViolation
 from domain.event_support import ReviewedLine, required
 from domain.money import Money, parse_money
@@ -21,6 +22,9 @@ from sql.queries import Q
 class ScenarioProjectHandler(TypeHandler):
     type = "scenario_project"
     program_code = "scenario-project"
+    documents = (
+        DocumentRequirement(kind="plan", label_zh="项目实施方案", label_en="Project plan"),
+    )
     payload_type = ScenarioProject
     lines_field = "investment_lines"
     line_kind = "investment"
@@ -93,8 +97,15 @@ class ScenarioProjectHandler(TypeHandler):
         if errors:
             raise errors[0]
 
-    async def check_pass(self, conn: asyncpg.Connection, app: asyncpg.Record) -> None:
-        rules.check_scores(await conn.fetchval(Q.scores_count, app["id"]))
+    async def call_closes_on(
+        self, conn: asyncpg.Connection, app: asyncpg.Record, today: dt.date
+    ) -> dt.date | None:
+        year = app["payload"].get("call_year")
+        call = await conn.fetchrow(Q.call_of, self.program_code, year) if year else None
+        return call["closes_on"] if call else None
+
+    async def experts(self, conn: asyncpg.Connection, app: asyncpg.Record) -> int:
+        return rules.MIN_SCORES
 
     async def award(
         self,

@@ -15,6 +15,7 @@ from domain.money import Money
 from domain.programs import ScenarioProjectParams, scenario_project_award
 from portal.applications import schemas as app_schemas
 from portal.applications.program_params import version_params
+from portal.applications.registry import HANDLERS
 from portal.applications.views import not_found
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
@@ -94,11 +95,11 @@ async def score(
         row = await conn.fetchrow(Q.application_for_update, application_id)
         if row is None:
             raise not_found()
-        if row["type"] != "scenario_project" or row["status"] != "submitted":
+        if row["status"] != "submitted" or not await HANDLERS[row["type"]].experts(conn, row):
             raise RuleViolation(
                 "invalid_transition",
-                "Only submitted scenario projects are scored.",
-                message_zh="仅对已提交的场景项目评分。",
+                "Only submitted applications of a program scored by experts are scored.",
+                message_zh="仅对须专家评分且已提交的申请评分。",
                 status=409,
             )
         if (

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from domain.definition.model import DocumentRequirement
 from domain.errors import RuleViolation
 from domain.event_support import ReviewedLine, required
 from domain.fingerprint import normalize
@@ -29,6 +30,11 @@ _FIELDS = (
 class UnveilingAwardHandler(TypeHandler):
     type = "unveiling_award"
     program_code = "unveiling-award"
+    documents = (
+        DocumentRequirement(
+            kind="certificate", label_zh="揭榜任务验收证明", label_en="Proof the task was accepted"
+        ),
+    )
     payload_type = UnveilingAward
 
     def title(self, payload: msgspec.Struct) -> str:

@@ -18,6 +18,7 @@ from portal.web.console.money import MoneyPages
 from portal.web.console.objections import ObjectionPages
 from portal.web.console.organizations import OrganizationPages
 from portal.web.console.payments import PaymentPages
+from portal.web.console.programs import ProgramPages
 from portal.web.console.work import WorkPages
 from portal.web.errors import PAGE_EXCEPTION_HANDLERS
 
@@ -28,6 +29,7 @@ class ConsolePages(
     OrganizationPages,
     PaymentPages,
     MoneyPages,
+    ProgramPages,
     ConfigPages,
     AdminPages,
     ExportPages,

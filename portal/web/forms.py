@@ -43,9 +43,10 @@ def failure(exc: Exception, language: str) -> tuple[Errors, str | None, int]:
     if isinstance(exc, RuleViolation):
         return {exc.field or "form": exc.message_zh if zh else exc.message}, exc.code, exc.status
     if isinstance(exc, ProblemError):
-        errors = {
-            (v.field or "form"): (v.message_zh if zh else v.message) for v in exc.errors or []
-        }
+        errors: Errors = {}
+        for v in exc.errors or []:
+            key, said = v.field or "form", v.message_zh if zh else v.message
+            errors[key] = f"{errors[key]} {said}" if key in errors else said
         if not errors:
             errors["form"] = exc.detail_zh if zh else exc.detail_en
         return errors, exc.code, exc.status

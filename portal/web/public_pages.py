@@ -18,7 +18,6 @@ from portal.errors import ProblemError
 from portal.i18n import language_of
 from portal.objections import schemas as objection_schemas
 from portal.objections import services as objections
-from portal.programs import schemas as program_schemas
 from portal.programs import services as programs
 from portal.publicity import services as publicity
 from portal.web.policy_text import ARTICLES, article_text
@@ -28,14 +27,7 @@ AnyRequest = Request[Any, Any, Any]
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
-class EstimateForm(msgspec.Struct):
-    eligible_costs: str = ""
-    total_investment: str = ""
-    stages: list[str] | str = msgspec.field(default_factory=list)
-    already_paid: str = ""
-    exchange: str = ""
-    raised_total: str = ""
-    invested_in_wuhan: str = ""
+MAX_INPUTS = 20  # no calculator asks for more
 
 
 class ObjectionForm(msgspec.Struct):
@@ -65,21 +57,26 @@ class PublicPages(Controller):
         )
 
     @post("/programs/{code:str}/estimate")
-    async def estimate(
-        self,
-        ctx: Ctx,
-        request: AnyRequest,
-        code: FromPath[str],
-        data: Annotated[EstimateForm, Form],
-    ) -> Template:
-        """The calculator's result as a partial (htmx), from the same calculator the API uses."""
-        raw = {k: v for k, v in msgspec.structs.asdict(data).items() if v not in ("", [], None)}
-        if isinstance(raw.get("stages"), str):
-            raw["stages"] = [raw["stages"]]
+    async def estimate(self, ctx: Ctx, request: AnyRequest, code: FromPath[str]) -> Template:
+        """The calculator's result as a partial (htmx), from the same calculator the API uses;
+        the inputs are the program's own (a defined program names them in its definition)."""
+        form = await request.form()
+        raw: dict[str, Any] = {}
+        for key in list(form)[:MAX_INPUTS]:
+            values = [v for v in form.getall(key) if isinstance(v, str) and v.strip()]
+            if key == "_csrf_token" or not values:
+                continue
+            raw[key] = [v.strip() for v in values] if key == "stages" else values[0].strip()
         language = language_of(request)
         try:
-            body = msgspec.convert(raw, program_schemas.EstimateIn)
-            result = await programs.estimate(ctx.pool, code, body, ctx.today(), language)
+            detail = await programs.get_program(ctx.pool, code, ctx.today())
+            kinds = (
+                {f.name: f.kind for f in detail.program.form.fields} if detail.program.form else {}
+            )
+            for key, value in raw.items():
+                if kinds.get(key) == "integer" and isinstance(value, str) and value.isdigit():
+                    raw[key] = int(value[:12])
+            result = await programs.estimate(ctx.pool, code, raw, ctx.today(), language)
         except (RuleViolation, ProblemError, msgspec.ValidationError) as exc:
             return page(request, "_estimate.html", result=None, error=_message(exc, language))
         return page(request, "_estimate.html", result=result, error=None)

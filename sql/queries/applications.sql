@@ -7,10 +7,14 @@ FROM jsonb_to_recordset($2::jsonb) AS l (line_no integer, kind text, category te
 
 -- name: drafting_context
 -- What a new or edited draft is checked against, in one round trip: the organization (as
--- org_by_id has it) and the version of program $2 in effect on $3.
+-- org_by_id has it) and the version of program $2 in effect on $3, with its parameters (a
+-- program defined as data: its definition).
 SELECT o.id, o.name, o.uscc, o.district_code, o.contact_name, o.contact_phone,
-       program_version_on($2, $3) AS program_version
-FROM organizations o WHERE o.id = $1;
+       v.version AS program_version, v.params::text AS program_params, p.kind AS program_kind
+FROM organizations o
+LEFT JOIN program_versions v ON v.program_code = $2 AND v.version = program_version_on($2, $3)
+LEFT JOIN programs p ON p.code = v.program_code
+WHERE o.id = $1;
 
 -- name: create_application
 -- A new draft with its lines ($14, as insert_lines takes them), its outbox row and its audit event,
@@ -229,3 +233,6 @@ SELECT bank_account FROM organizations WHERE id = $1;
 
 -- name: set_payee
 UPDATE applications SET payload = jsonb_set(payload, '{payee}', $2::jsonb) WHERE id = $1;
+
+-- name: set_approved_fields
+UPDATE applications SET payload = jsonb_set(payload, '{approved}', $2::jsonb) WHERE id = $1;

@@ -1,14 +1,14 @@
 -- name: programs_on
 -- Each program with the version in effect on $1 (see program_version_on); one with none in effect
--- is shown with its nearest version (the latest that started before $1, else the earliest still
--- to come), whose window then does not hold $1.
+-- is shown with its nearest published version (the latest that started before $1, else the
+-- earliest still to come), whose window then does not hold $1. Drafts are not shown.
 SELECT p.code, p.kind, p.article, p.title_zh, p.title_en,
        v.version, v.params, v.effective_from, v.effective_to
 FROM programs p
 JOIN program_versions v ON v.program_code = p.code AND v.version = coalesce(
     program_version_on(p.code, $1::date),
     (SELECT n.version FROM program_versions n
-     WHERE n.program_code = p.code
+     WHERE n.program_code = p.code AND n.status = 'published'
      ORDER BY (n.effective_from <= $1::date) DESC,
               CASE WHEN n.effective_from <= $1::date THEN n.version ELSE -n.version END DESC
      LIMIT 1))
@@ -19,8 +19,10 @@ ORDER BY p.code;
 SELECT EXISTS (SELECT FROM programs WHERE code = $1);
 
 -- name: program_versions
-SELECT version, effective_from, effective_to, params, note, created_at, created_by
-FROM program_versions WHERE program_code = $1 ORDER BY version;
+SELECT version, effective_from, effective_to, params, note, created_at, created_by, status,
+       published_at, published_by
+FROM program_versions WHERE program_code = $1 AND (status = 'published' OR $2::boolean)
+ORDER BY version;
 
 -- name: program_version
 SELECT p.code, p.kind, p.article, p.title_zh, p.title_en,
@@ -32,10 +34,41 @@ WHERE p.code = $1 AND v.version = $2;
 SELECT code, kind FROM programs WHERE code = $1 FOR UPDATE;
 
 -- name: insert_program_version
-INSERT INTO program_versions (program_code, version, effective_from, effective_to, params, note, created_at, created_by)
-SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7
+-- A draft ($8 NULL) or a version published at once ($8 the time, $7 the publisher).
+INSERT INTO program_versions (program_code, version, effective_from, effective_to, params, note,
+                              created_at, created_by, status, published_at, published_by)
+SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7,
+       CASE WHEN $8::timestamptz IS NULL THEN 'draft' ELSE 'published' END,
+       $8, CASE WHEN $8::timestamptz IS NULL THEN NULL ELSE $7 END
 FROM program_versions WHERE program_code = $1
 RETURNING version;
+
+-- name: version_for_update
+SELECT v.*, p.kind FROM program_versions v JOIN programs p ON p.code = v.program_code
+WHERE v.program_code = $1 AND v.version = $2 FOR UPDATE OF v;
+
+-- name: update_draft_version
+UPDATE program_versions SET effective_from = $3, effective_to = $4, params = $5, note = $6
+WHERE program_code = $1 AND version = $2 AND status = 'draft';
+
+-- name: publish_version
+UPDATE program_versions SET status = 'published', published_at = $5, published_by = $6,
+    effective_from = $3, effective_to = $4
+WHERE program_code = $1 AND version = $2 AND status = 'draft'
+RETURNING version;
+
+-- name: insert_program
+INSERT INTO programs (code, kind, article, title_zh, title_en) VALUES ($1, 'defined', $2, $3, $4)
+ON CONFLICT (code) DO NOTHING
+RETURNING code;
+
+-- name: all_programs
+-- Every program for the console, drafts included: its latest version and the one in effect.
+SELECT p.code, p.kind, p.article, p.title_zh, p.title_en,
+       (SELECT max(version) FROM program_versions v WHERE v.program_code = p.code) AS latest,
+       program_version_on(p.code, $1::date) AS in_effect,
+       (SELECT count(*) FROM program_versions v WHERE v.program_code = p.code AND v.status = 'draft') AS drafts
+FROM programs p ORDER BY p.code;
 
 -- name: budgets_for_year
 SELECT p.code AS program, $1::int AS year,
@@ -79,9 +112,48 @@ SELECT code, valid_from, name_zh, name_en, market, jurisdiction, eligible
 FROM exchanges ORDER BY code, valid_from;
 
 -- name: version_window
-SELECT kind, params, effective_from, effective_to
+SELECT kind, params, effective_from, effective_to, status
+FROM program_versions v JOIN programs p ON p.code = v.program_code
+WHERE v.program_code = $1 AND v.version = $2;
+
+-- name: definition_text
+-- A version's definition as the text it is stored as (the portal decodes each text once).
+SELECT p.kind, v.params::text AS params
 FROM program_versions v JOIN programs p ON p.code = v.program_code
 WHERE v.program_code = $1 AND v.version = $2;
 
 -- name: budget_row
 SELECT allocated_fen, reserved_fen, spent_fen FROM budgets WHERE program_code = $1 AND year = $2;
+
+-- ---------------------------------------------------------------- claims on programs defined as data
+
+-- name: live_of_program_for_org
+-- The organization's other live applications of the program (submitted and on; not dead).
+SELECT count(*) FROM applications
+WHERE program_code = $1 AND org_id = $2 AND id <> $3
+  AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed');
+
+-- name: live_of_program_naming
+-- Every other live application of the program, with what it names in field $2.
+SELECT payload -> 'fields' ->> $2 AS named FROM applications
+WHERE program_code = $1 AND id <> $3 AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed');
+
+-- name: org_live_programs
+SELECT DISTINCT program_code FROM applications
+WHERE org_id = $1 AND id <> $2 AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed');
+
+-- name: awarded_in_program
+-- The organization's other awards in the program, each with what it names in field $4.
+SELECT amount_approved_fen AS amount_fen, payload -> 'fields' ->> $4 AS named FROM applications
+WHERE program_code = $1 AND org_id = $2 AND id <> $3 AND amount_approved_fen IS NOT NULL;
+
+-- name: version_of
+SELECT v.*, p.kind FROM program_versions v JOIN programs p ON p.code = v.program_code
+WHERE v.program_code = $1 AND v.version = $2;
+
+-- name: program_by_code
+-- A program whatever its versions (a new one may have only a draft).
+SELECT code, kind, article, title_zh, title_en FROM programs WHERE code = $1;
+
+-- name: version_on
+SELECT program_version_on($1, $2::date);

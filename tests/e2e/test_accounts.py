@@ -13,11 +13,12 @@ import msgspec
 import oidc_provider_mock
 
 from domain.clock import FrozenClock
+from portal.applications.registry import HANDLERS
 from sql.settings import Settings
 from tests.e2e.conftest import LiveServer, screenshot, serve
 from tests.factories import PASSWORD, make_uscc
 from tests.mail import link
-from tests.portal.flows import filing_body
+from tests.portal.flows import checklist, filing_body
 from tests.portal.serving import free_port
 from tests.workers.harness import deliver_everything
 
@@ -84,7 +85,9 @@ async def test_register_verify_invite_accept_submit_and_reset(
             "/api/v1/auth/token", json={"email": "boss@example.cn", "password": PASSWORD}
         )
         auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        r = await api.post("/api/v1/applications", json=filing_body(), headers=auth)
+        documents = await checklist(api, auth, HANDLERS["event_filing"].documents)
+        body = filing_body(documents=documents)
+        r = await api.post("/api/v1/applications", json=body, headers=auth)
         assert r.status_code == 201, r.text
 
     # The colleague, in a browser of their own, accepts and submits the draft.

@@ -69,6 +69,17 @@ async def _line(page: Any, field: str, i: int, category: str, amount: str, **ext
     await page.locator(f"#{field}-{i}-amount").fill(amount)
 
 
+async def _upload(page: Any, kind: str, name: str) -> None:
+    """A document of the checklist, uploaded from the form and saved with the draft."""
+    await page.get_by_label("材料类型").select_option(kind)
+    await page.locator("#doc-file").set_input_files(
+        {"name": name, "mimeType": "application/pdf", "buffer": PDF}
+    )
+    await page.get_by_role("button", name="上传", exact=True).click()
+    await page.get_by_role("link", name=name).wait_for()
+    await page.locator("#save-status", has_text="已保存").wait_for()
+
+
 async def test_an_organizer_goes_from_registration_to_a_submitted_claim(
     live_server: LiveServer, settings: Settings, page: Any
 ) -> None:
@@ -138,6 +149,7 @@ async def test_an_organizer_goes_from_registration_to_a_submitted_claim(
     await page.get_by_role("link", name="大赛方案.pdf").wait_for()
     assert await page.locator("#upload-progress").get_attribute("value") == "100"
     await page.locator("#save-status", has_text="已保存").wait_for()
+    await _upload(page, "qualification", "主办资质.pdf")
     await screenshot(page, "app-filing-form")
 
     # Review, then submit.
@@ -191,6 +203,8 @@ async def test_an_organizer_goes_from_registration_to_a_submitted_claim(
     await page.locator("#expense_lines-1-description").focus()
     await page.locator("#requested-amount", has_text="¥1,250,000.00").wait_for()
     await page.locator("#save-status", has_text="已保存").wait_for()
+    await _upload(page, "audit_report", "审计报告.pdf")
+    await _upload(page, "invoice", "发票.pdf")
     await screenshot(page, "app-claim-form")
     await page.get_by_role("button", name="下一步:核对并提交").click()
     await page.wait_for_url("**/review")

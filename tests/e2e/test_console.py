@@ -14,7 +14,7 @@ from sql.pool import create_pool
 from sql.settings import Settings
 from tests.e2e.conftest import LiveServer, screenshot, verify_address
 from tests.factories import PASSWORD, make_uscc
-from tests.portal.flows import ENDS, claim_body, filing_body
+from tests.portal.flows import ENDS, attach_checklist, claim_body, filing_body
 
 REVIEWER, APPROVER, ADMIN = "rev@wuhan.gov.cn", "appr@wuhan.gov.cn", "admin@wuhan.gov.cn"
 
@@ -76,6 +76,7 @@ async def test_reviewer_then_approver_take_a_claim_to_an_approved_award_and_the_
         applicant = await _token(api, "org@example.cn")
         r = await api.post("/api/v1/applications", json=filing_body(), headers=applicant)
         filing_id = r.json()["id"]
+        await attach_checklist(api, applicant, filing_id)
         r = await api.post(f"/api/v1/applications/{filing_id}/submit", headers=applicant)
         assert r.status_code == 200, r.text
         r = await api.put(
@@ -107,6 +108,7 @@ async def test_reviewer_then_approver_take_a_claim_to_an_approved_award_and_the_
         live_server.clock.set_date(ENDS + dt.timedelta(days=7))
         r = await api.post("/api/v1/applications", json=claim_body(filing_id), headers=applicant)
         claim_id = r.json()["id"]
+        await attach_checklist(api, applicant, claim_id)
         r = await api.post(f"/api/v1/applications/{claim_id}/submit", headers=applicant)
         assert r.status_code == 200, r.text
 

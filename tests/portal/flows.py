@@ -8,6 +8,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
+from portal.applications.registry import HANDLERS
 from tests.factories import bearer
 
 PAYEE = {
@@ -17,6 +18,7 @@ PAYEE = {
 }
 STARTS = dt.date(2026, 5, 11)  # a Monday, 70 days after the test clock's 2026-03-02
 ENDS = dt.date(2026, 5, 13)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def filing_body(**overrides: Any) -> dict[str, Any]:
@@ -80,12 +82,54 @@ async def ok(response: Any, status: int = 200) -> dict[str, Any]:
 
 
 async def create(client: AsyncTestClient, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A draft; one of the five classic types comes with its checklist's documents attached."""
+    handler = HANDLERS.get(body.get("type", ""))
+    if handler is not None and "documents" not in body and handler.documents:
+        body = body | {"documents": await checklist(client, token, handler.documents)}
     return await ok(
         await client.post("/api/v1/applications", json=body, headers=bearer(token)), 201
     )
 
 
+def _auth(token: str | dict[str, str]) -> dict[str, str]:
+    return token if isinstance(token, dict) else bearer(token)
+
+
+async def checklist(
+    client: Any, token: str | dict[str, str], requirements: Any, have: frozenset[str] = frozenset()
+) -> list[dict[str, str]]:
+    """A PDF uploaded for each required document not yet attached (any httpx client; a bearer
+    token or the headers carrying it)."""
+    refs = []
+    for req in requirements:
+        if req.required and req.kind not in have:
+            r = await client.post(
+                "/api/v1/documents",
+                files={"file": (f"{req.kind}.pdf", PDF, "application/pdf")},
+                headers=_auth(token),
+            )
+            refs.append({"document_id": r.json()["id"], "kind": req.kind})
+    return refs
+
+
+async def attach_checklist(client: Any, token: str | dict[str, str], app_id: str) -> None:
+    """Attach a PDF for each required document the draft still lacks, as the applicant would."""
+    app = (await client.get(f"/api/v1/applications/{app_id}", headers=_auth(token))).json()
+    if app.get("status") not in ("draft", "returned") or app["type"] == "program_claim":
+        return
+    refs = list(app["payload"].get("documents") or [])
+    have = frozenset(r["kind"] for r in refs)
+    more = await checklist(client, token, HANDLERS[app["type"]].documents, have)
+    if more:
+        r = await client.patch(
+            f"/api/v1/applications/{app_id}", json={"documents": refs + more}, headers=_auth(token)
+        )
+        assert r.status_code == 200, r.text
+
+
 async def submit(client: AsyncTestClient, token: str, app_id: str) -> Any:
+    """Submit, with the checklist's documents attached first."""
+    await attach_checklist(client, token, app_id)
     return await client.post(f"/api/v1/applications/{app_id}/submit", headers=bearer(token))
 
 

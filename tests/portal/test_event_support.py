@@ -459,7 +459,9 @@ async def test_a_new_program_version_never_changes_an_award(
     }
     await ok(
         await client.post(
-            "/api/v1/admin/programs/event-support/versions", json=body, headers=bearer(admin)
+            "/api/v1/admin/programs/event-support/versions",
+            json=body | {"publish": True},
+            headers=bearer(admin),
         ),
         201,
     )
@@ -479,7 +481,9 @@ async def test_a_filing_is_drafted_under_the_version_in_effect_on_its_day(
     }
     await ok(
         await client.post(
-            "/api/v1/admin/programs/event-support/versions", json=body, headers=bearer(admin)
+            "/api/v1/admin/programs/event-support/versions",
+            json=body | {"publish": True},
+            headers=bearer(admin),
         ),
         201,
     )
@@ -531,7 +535,7 @@ async def test_a_version_whose_window_has_ended_governs_no_new_draft(
         "params": {"rate_bp": 4000, "cap": "1500000.00", "filing_lead_days": 20},
     }
     url = "/api/v1/admin/programs/event-support/versions"
-    await ok(await client.post(url, json=body, headers=bearer(admin)), 201)
+    await ok(await client.post(url, json=body | {"publish": True}, headers=bearer(admin)), 201)
     body["params"] = {
         "stage_amounts": {"tutoring": "1.00", "accepted": "1.00", "listed": "1.00"},
         "total_cap": "3.00",
@@ -539,7 +543,9 @@ async def test_a_version_whose_window_has_ended_governs_no_new_draft(
     }
     await ok(
         await client.post(
-            url.replace("event-support", "ipo-domestic"), json=body, headers=bearer(admin)
+            url.replace("event-support", "ipo-domestic"),
+            json=body | {"publish": True},
+            headers=bearer(admin),
         ),
         201,
     )

@@ -117,7 +117,9 @@ async def test_cap_reached_under_a_smaller_cap(
     }
     await ok(
         await client.post(
-            "/api/v1/admin/programs/ipo-domestic/versions", json=body, headers=bearer(team["admin"])
+            "/api/v1/admin/programs/ipo-domestic/versions",
+            json=body | {"publish": True},
+            headers=bearer(team["admin"]),
         ),
         201,
     )

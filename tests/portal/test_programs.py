@@ -13,13 +13,26 @@ from tests.factories import bearer, register
 from tests.portal.conftest import StaffFactory
 
 CODES = {"event-support", "ipo-domestic", "ipo-overseas", "scenario-project", "unveiling-award"}
+# The policy's other money articles, as programs defined as data (API.md).
+DEFINED = {
+    "key-rd-project",
+    "computing-center-match",
+    "vertical-model",
+    "vertical-model-compute",
+    "public-platform-award",
+    "pilot-platform-support",
+    "little-giant-reward",
+    "unicorn-reward",
+    "ai-park-award",
+    "cluster-award",
+}
 
 
 async def test_programs_list_with_policy_defaults(client: AsyncTestClient) -> None:
     r = await client.get("/api/v1/programs")
     assert r.status_code == 200
     items = {p["code"]: p for p in r.json()["items"]}
-    assert set(items) == CODES
+    assert set(items) == CODES | DEFINED
     ev = items["event-support"]
     assert (ev["article"], ev["version"], ev["kind"], ev["in_effect"]) == (
         "十一",
@@ -178,7 +191,9 @@ async def test_new_version_applies_from_its_date_and_keeps_the_old(
         },
     }
     r = await client.post(
-        "/api/v1/admin/programs/event-support/versions", json=body, headers=bearer(admin)
+        "/api/v1/admin/programs/event-support/versions",
+        json=body | {"publish": True},
+        headers=bearer(admin),
     )
     assert r.status_code == 201, r.text
     assert r.json()["version"] == 2 and r.json()["params"]["cap"] == "1500000.00"
@@ -208,7 +223,9 @@ async def test_a_version_that_ends_before_it_starts_is_refused(
     params = {"rate_bp": 4000, "cap": "1.00", "filing_lead_days": 30, "claim_window_days": 90}
     body = {"effective_from": "2026-06-01", "effective_to": "2026-05-31", "params": params}
     r = await client.post(
-        "/api/v1/admin/programs/event-support/versions", json=body, headers=bearer(admin)
+        "/api/v1/admin/programs/event-support/versions",
+        json=body | {"publish": True},
+        headers=bearer(admin),
     )
     assert (r.status_code, r.json()["code"]) == (422, "invalid_input"), r.text
     assert [e["field"] for e in r.json()["errors"]] == ["effective_to"]
@@ -232,7 +249,9 @@ async def test_bad_version_params_are_refused(
     admin = await staff("admin")
     body = {"effective_from": "2026-03-02", "effective_to": "2027-05-31", "params": params}
     r = await client.post(
-        "/api/v1/admin/programs/event-support/versions", json=body, headers=bearer(admin)
+        "/api/v1/admin/programs/event-support/versions",
+        json=body | {"publish": True},
+        headers=bearer(admin),
     )
     assert r.status_code == 422 and r.json()["code"] in ("invalid_params", "invalid_input"), r.text
     assert (

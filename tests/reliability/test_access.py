@@ -57,6 +57,12 @@ ALLOWED: dict[str, set[str]] = {
     "admin_get_org": STAFF,
     "admin_list_org_members": STAFF,
     "set_staff_active": {"admin"},
+    "create_program": {"admin"},
+    "update_program_draft": {"admin"},
+    "preview_program_version": {"admin"},
+    "publish_program_version": {"admin"},
+    "diff_program_versions": {"admin"},
+    "propose_program_award": {"reviewer", "admin"},
 }
 PUBLIC = {
     "health",
@@ -81,6 +87,7 @@ PATH_VALUES = {
     "program": "event-support",
     "year": "2026",
     "day": "2026-03-07",
+    "version": "1",
 }
 
 

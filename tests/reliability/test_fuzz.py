@@ -138,6 +138,7 @@ PATH_VALUES = {
     "year": 2026,
     "day": "2026-10-01",
     "delivery_id": 1,
+    "version": 1,
 }
 SOME_ID = "01a24b3b-fbe2-70f4-bd53-fe7df230bae6"
 

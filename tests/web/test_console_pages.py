@@ -542,8 +542,15 @@ async def test_admin_configuration_forms(
             "note": "2027年度",
         },
     )
+    # A new version is a draft, shown with its note; it governs once published.
     assert r.status_code == 303, r.text
+    draft_url = r.headers["location"].split("?")[0]
     assert "2027年度" in (await client.get("/console/programs/event-support")).text
+    draft = (await client.get(draft_url)).text
+    assert 'id="version-status">草稿' in draft and 'id="publish"' in draft
+    r = await post_form(client, draft_url + "/publish", token, {})
+    assert r.status_code == 303
+    assert 'id="version-status">已发布' in (await client.get(draft_url)).text
 
     audit = (await client.get("/console/audit?entity_type=calendar")).text
     assert "calendar.day_removed" in audit and "user.created" not in audit

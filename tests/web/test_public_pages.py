@@ -124,3 +124,38 @@ async def test_language_switch_is_remembered(client: AsyncTestClient) -> None:
     assert "Publicity" in (await client.get("/publicity")).text
     r = await client.get("/lang/en?next=https://evil.example/", follow_redirects=False)
     assert r.headers["location"] == "/"
+
+
+async def test_every_defined_program_has_its_calculator_in_both_languages(
+    client: AsyncTestClient,
+) -> None:
+    cases = {
+        "vertical-model": ({"rd_costs": "1000000"}, "¥300,000.00"),
+        "ai-park-award": ({"requested": "8000000", "year_index": "2"}, "¥8,000,000.00"),
+        "vertical-model-compute": (
+            {"local_compute_fees": "4000000", "already_paid": "4000000"},
+            "¥1,000,000.00",
+        ),
+        "cluster-award": ({}, "¥5,000,000.00"),
+    }
+    for code, (inputs, amount) in cases.items():
+        page = (await client.get(f"/programs/{code}")).text
+        for name in inputs:
+            assert f'name="{name}"' in page, (code, name)
+        assert 'id="how-to-apply"' in page
+        r = await client.post(
+            f"/programs/{code}/estimate", data={"_csrf_token": csrf(page), **inputs}
+        )
+        assert r.status_code == 200 and amount in r.text, (code, r.text)
+    page = (await client.get("/programs/vertical-model")).text
+    assert "研发成本(元)" in page and "研发费用专项审计报告" in page
+    r = await client.post("/programs/vertical-model/estimate", data={"_csrf_token": csrf(page)})
+    assert 'role="alert"' in r.text and "须填写研发成本(元)" in r.text
+    await client.get("/lang/en?next=/")
+    page = (await client.get("/programs/vertical-model")).text
+    assert "R&amp;D costs (yuan)" in page and "Audit of R&amp;D costs" in page
+    r = await client.post(
+        "/programs/vertical-model/estimate",
+        data={"_csrf_token": csrf(page), "rd_costs": "20000000"},
+    )
+    assert "¥5,000,000.00" in r.text and "研" not in r.text

@@ -30,10 +30,11 @@ from portal.web.applicant.common import (
     uuid_or_none,
 )
 from portal.web.applicant.deadlines import claim_deadline, next_deadline
+from portal.web.applicant.forms import GENERATED
 from sql.queries import Q
 
 PAGE_SIZE = 20
-TYPES: tuple[str, ...] = tuple(HANDLERS)
+TYPES: tuple[str, ...] = tuple(t for t in HANDLERS if t != GENERATED)
 _SCAN_PAGES = 20  # at most 4,000 applications are looked through for claimable filings
 
 
@@ -106,6 +107,7 @@ class DashboardPages:
             "new.html",
             types=TYPES,
             programs={t: titles.get(HANDLERS[t].program_code) for t in TYPES},
+            defined=[p for p in listed.items if p.kind == "defined" and p.in_effect],
             chosen=None,
         )
 
@@ -124,7 +126,7 @@ class DashboardPages:
         self, ctx: Ctx, request: AnyRequest, application_type: FromPath[str]
     ) -> Redirect | Template:
         """A draft through the same `create` service as the API, then its form."""
-        if application_type not in HANDLERS:
+        if application_type not in TYPES:
             _unknown()
         form = await request.form()
         body: dict[str, Any] = {"type": application_type}
@@ -166,7 +168,7 @@ async def _start_page(
     errors: list[Any] | None = None,
     status_code: int = 200,
 ) -> Template:
-    if application_type not in HANDLERS:
+    if application_type not in TYPES:
         _unknown()
     program = await programs.get_program(
         ctx.pool, HANDLERS[application_type].program_code, ctx.today()

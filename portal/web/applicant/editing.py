@@ -16,15 +16,15 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Template
 
+from domain.definition.model import DocumentRequirement
 from domain.errors import RuleViolation
-from domain.lifecycle import EDITABLE, Status
 from domain.money import Money, parse_money
 from portal.applications import services as applications
-from portal.applications.schemas import ApplicationOut, HistoryEntry
-from portal.applications.views import application_out
+from portal.applications.registry import HANDLERS
+from portal.applications.schemas import ApplicationOut
+from portal.applications.views import not_found
 from portal.auth.guards import principal_of
 from portal.context import Context, Ctx
-from portal.documents import services as documents
 from portal.i18n import language_of
 from portal.programs import services as programs
 from portal.web.applicant.common import (
@@ -43,6 +43,7 @@ from portal.web.applicant.deadlines import claim_period
 from portal.web.applicant.forms import (
     CATEGORIES,
     DOCUMENT_KINDS,
+    GENERATED,
     MAX_DESCRIPTION,
     STAGE_NAMES,
     Spec,
@@ -52,20 +53,12 @@ from portal.web.applicant.forms import (
     state_from_payload,
     state_from_post,
 )
+from portal.web.applicant.program_form import program_page
+from portal.web.applicant.viewing import document_list, editable, load, timeline
+from portal.web.forms import failure
 from sql.queries import Q
 
 DONE = frozenset({"submitted", "withdrawn", "saved"})
-
-
-def editable(app: ApplicationOut) -> bool:
-    return Status(app.status) in EDITABLE
-
-
-async def load(ctx: Context, request: AnyRequest, application_id: UUID) -> ApplicationOut:
-    """The application as its organization sees it; another organization's is a 404 page."""
-    return await application_out(
-        ctx.pool, application_id, principal_of(request), language_of(request)
-    )
 
 
 # ------------------------------------------------------------------ saving
@@ -122,21 +115,6 @@ def _stages(form: FormMultiDict) -> list[str]:
 # ------------------------------------------------------------------ what the pages show
 
 
-async def document_list(
-    ctx: Context, request: AnyRequest, refs: list[dict[str, str]]
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    principal = principal_of(request)
-    for ref in refs:
-        try:
-            meta = await documents.meta(ctx.pool, principal, UUID(ref["document_id"]))
-        except (*REFUSALS, ValueError):
-            out.append({**ref, "meta": None})
-            continue
-        out.append({**ref, "meta": meta})
-    return out
-
-
 async def filing_of(
     ctx: Context, request: AnyRequest, app: ApplicationOut
 ) -> dict[str, Any] | None:
@@ -170,22 +148,6 @@ def line_total(lines: list[dict[str, Any]], key: str = "amount") -> Money:
     return total
 
 
-def timeline(history: list[HistoryEntry]) -> list[tuple[HistoryEntry, int]]:
-    """The history with each run of draft edits by one person shown once, with its count."""
-    out: list[tuple[HistoryEntry, int]] = []
-    for entry in history:
-        if (
-            out
-            and entry.action == "edited"
-            and out[-1][0].action == "edited"
-            and out[-1][0].actor == entry.actor
-        ):
-            out[-1] = (entry, out[-1][1] + 1)
-        else:
-            out.append((entry, 1))
-    return out
-
-
 async def edit_page(
     ctx: Context,
     request: AnyRequest,
@@ -209,6 +171,7 @@ async def edit_page(
         errors=errors or {},
         problems=found or [],
         documents=await document_list(ctx, request, state.documents),
+        checklist=checklist_of(app.type, state.documents),
         filing=await filing_of(ctx, request, app),
         exchanges=await exchange_choices(ctx, request, spec),
         categories=CATEGORIES,
@@ -249,6 +212,9 @@ async def _review_page(
 async def refuse_page(
     ctx: Context, request: AnyRequest, app: ApplicationOut, exc: Exception
 ) -> Template:
+    if app.type == GENERATED:
+        errors, _, status = failure(exc, language_of(request))
+        return await program_page(ctx, request, app, errors=errors, status_code=status)
     return await _review_page(
         ctx,
         request,
@@ -256,6 +222,21 @@ async def refuse_page(
         found=problems(exc, language_of(request), spec_for(app.type)),
         status_code=status_of(exc),
     )
+
+
+def checklist_of(
+    application_type: str, refs: list[dict[str, str]]
+) -> list[tuple[DocumentRequirement, bool]]:
+    """The type's checklist, each with whether a document of its kind is attached."""
+    attached = {r.get("kind") for r in refs}
+    return [(req, req.kind in attached) for req in HANDLERS[application_type].documents]
+
+
+def _form_of(app: ApplicationOut) -> Spec:
+    """A classic application's form; a program claim's page is its own (program_form.py)."""
+    if app.type == GENERATED:
+        raise not_found()
+    return spec_for(app.type)
 
 
 class EditPages:
@@ -270,6 +251,8 @@ class EditPages:
         done: Annotated[str | None, Parameter(max_length=20)] = None,
     ) -> Template:
         app = await load(ctx, request, application_id)
+        if app.type == GENERATED:
+            return await program_page(ctx, request, app, done=done if done in DONE else None)
         spec = spec_for(app.type)
         lines = list(app.payload.get(spec.lines) or []) if spec.lines else []
         reviewed = any(x.get("approved_amount") for x in lines)
@@ -313,7 +296,7 @@ class EditPages:
         saved: FromQuery[bool] = False,
     ) -> Template | Redirect:
         app = await load(ctx, request, application_id)
-        if not editable(app):
+        if not editable(app) or app.type == GENERATED:
             return see_other(f"/app/applications/{app.id}")
         return await edit_page(ctx, request, app, saved=saved)
 
@@ -323,7 +306,7 @@ class EditPages:
     ) -> Template | Redirect:
         """The form posted without script (or its buttons): save, then stay or go to review."""
         app = await load(ctx, request, application_id)
-        spec = spec_for(app.type)
+        spec = _form_of(app)
         form = await request.form()
         state = state_from_post(spec, form, _stages(form))
         result = await save(ctx, request, app, spec, state)
@@ -347,7 +330,7 @@ class EditPages:
     ) -> Template:
         """htmx, on change: the same save, answered with a small status and the field errors."""
         app = await load(ctx, request, application_id)
-        spec = spec_for(app.type)
+        spec = _form_of(app)
         form = await request.form()
         result = await save(ctx, request, app, spec, state_from_post(spec, form, _stages(form)))
         return await render(
@@ -362,8 +345,10 @@ class EditPages:
     @get("/applications/{application_id:uuid}/review")
     async def review(
         self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
-    ) -> Template:
+    ) -> Template | Redirect:
         app = await load(ctx, request, application_id)
+        if app.type == GENERATED:
+            return see_other(f"/app/applications/{app.id}")
         return await _review_page(ctx, request, app)
 
     @post("/applications/{application_id:uuid}/submit", status_code=303)

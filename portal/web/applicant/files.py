@@ -8,6 +8,7 @@ PATCH service, and the form shown again.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -34,9 +35,12 @@ from portal.web.applicant.common import (
     status_of,
     uuid_or_none,
 )
-from portal.web.applicant.editing import edit_page, load
-from portal.web.applicant.forms import DOCUMENT_KINDS
+from portal.web.applicant.editing import edit_page, refuse_page
+from portal.web.applicant.forms import GENERATED
+from portal.web.applicant.viewing import load
 from portal.web.errors import PAGE_EXCEPTION_HANDLERS
+
+KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def _wants_json(request: AnyRequest) -> bool:
@@ -66,8 +70,9 @@ class FilePages:
     async def upload(self, ctx: Ctx, request: AnyRequest) -> Response[Any] | Redirect | Template:
         form = await request.form()
         upload = form.get("file")
+        # A program claim's checklist names its own kinds; what is stored is checked at submit.
         kind = str(form.get("kind") or "other")
-        kind = kind if kind in DOCUMENT_KINDS else "other"
+        kind = kind if KIND.fullmatch(kind) else "other"
         app_id = uuid_or_none(str(form.get("application_id") or ""))
         principal = principal_of(request)
         try:
@@ -94,6 +99,8 @@ class FilePages:
             if _wants_json(request) or app_id is None:
                 return _json_refusal(request, exc)
             app = await load(ctx, request, app_id)
+            if app.type == GENERATED:
+                return await refuse_page(ctx, request, app, exc)
             found = problems(exc, language_of(request), spec_for(app.type))
             message = ";".join(p.message for p in found)
             return await edit_page(
@@ -124,6 +131,8 @@ class FilePages:
             {"documents": refs},
             language_of(request),
         )
+        if app.type == GENERATED:
+            return see_other(f"/app/applications/{app.id}?done=saved#documents")
         return see_other(f"/app/applications/{app.id}/edit?saved=true#documents")
 
     @get("/documents/{document_id:uuid}")

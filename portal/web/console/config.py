@@ -1,10 +1,10 @@
-"""Configuration pages: program versions, yearly calls (with ranking), exchanges, the calendar."""
+"""Configuration pages: yearly calls (with ranking), exchanges, the calendar."""
 
 from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import get, post
@@ -14,7 +14,6 @@ from litestar.response import Redirect, Template
 from domain.accounts import Role
 from domain.errors import RuleViolation
 from portal.auth.guards import has_role, principal_of
-from portal.bodies import MAX_DEPTH, too_deep
 from portal.calendar import schemas as calendar_schemas
 from portal.calendar import services as calendar
 from portal.context import Ctx
@@ -30,73 +29,8 @@ from sql.queries import Q
 Year = Annotated[int | None, Parameter(ge=2000, le=2100)]
 
 
-def _json_params(raw: str) -> dict[str, Any]:
-    body = raw.encode()
-    if too_deep(body):
-        raise RuleViolation(
-            "invalid_params",
-            f"Parameters may nest at most {MAX_DEPTH} levels deep.",
-            field="params",
-            message_zh=f"参数的嵌套层数不能超过 {MAX_DEPTH} 层。",
-        )
-    try:
-        value = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        value = None
-    if not isinstance(value, dict):
-        raise RuleViolation(
-            "invalid_params",
-            "Parameters must be a JSON object.",
-            field="params",
-            message_zh="参数须为 JSON 对象。",
-        )
-    return value
-
-
 class ConfigPages:
     """Mixed into ConsolePages (path /console)."""
-
-    # ------------------------------------------------------------------ programs
-
-    @get("/programs")
-    async def programs_list(self, ctx: Ctx, request: AnyRequest) -> Template:
-        listed = await programs.list_programs(ctx.pool, ctx.today())
-        return render(request, "programs.html", programs=listed.items)
-
-    @get("/programs/{code:str}")
-    async def program_versions(
-        self, ctx: Ctx, request: AnyRequest, code: FromPath[str]
-    ) -> Template:
-        return await _program_page(ctx, request, code)
-
-    @post("/programs/{code:str}/versions", status_code=303, guards=[ADMIN_ONLY])
-    async def add_version(
-        self, ctx: Ctx, request: AnyRequest, code: FromPath[str]
-    ) -> Redirect | Template:
-        form = await read_form(request)
-        try:
-            data = msgspec.convert(
-                {
-                    "effective_from": text(form, "effective_from"),
-                    "effective_to": text(form, "effective_to"),
-                    "params": _json_params(text(form, "params")),
-                    "note": text(form, "note"),
-                },
-                program_schemas.NewVersionIn,
-                strict=False,
-            )
-            await programs.add_version(ctx.pool, ctx.clock.now(), principal_of(request), code, data)
-        except REFUSALS as exc:
-            errors, _, status = failure(exc, language_of(request))
-            return await _program_page(
-                ctx,
-                request,
-                code,
-                status_code=status,
-                errors=errors,
-                submitted={k: text(form, k) for k in form},
-            )
-        return see_other(f"/console/programs/{code}?done=1")
 
     # ------------------------------------------------------------------ calls
 
@@ -274,38 +208,6 @@ def _day(raw: str) -> dt.date:
 def _year_of(raw: str) -> int | None:
     head = raw[:4]
     return int(head) if head.isdigit() and 2000 <= int(head) <= 2100 else None
-
-
-async def _program_page(
-    ctx: Ctx,
-    request: AnyRequest,
-    code: str,
-    *,
-    status_code: int = 200,
-    errors: Errors | None = None,
-    submitted: dict[str, str] | None = None,
-) -> Template:
-    detail = await programs.get_program(ctx.pool, code, ctx.today())
-    current = detail.program
-    # A rule change usually takes effect next year, to the end of the policy's window.
-    starts = dt.date(ctx.today().year + 1, 1, 1)
-    ends = current.effective_to if current.effective_to > starts else dt.date(starts.year, 12, 31)
-    defaults = {
-        "effective_from": starts.isoformat(),
-        "effective_to": ends.isoformat(),
-        "params": msgspec.json.format(msgspec.json.encode(current.params), indent=2).decode(),
-        "note": "",
-    }
-    return render(
-        request,
-        "program.html",
-        status_code=status_code,
-        program=current,
-        versions=list(reversed(detail.versions)),
-        errors=errors or {},
-        submitted=submitted or defaults,
-        done=request.query_params.get("done"),
-    )
 
 
 async def _calls_page(

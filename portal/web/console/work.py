@@ -16,7 +16,6 @@ from domain.accounts import Role
 from domain.lifecycle import DECISIONS
 from domain.money import Money, parse_money
 from portal.applications import schemas as app_schemas
-from portal.applications.registry import HANDLERS
 from portal.applications.views import application_out
 from portal.auth.guards import has_role, principal_of
 from portal.context import Ctx
@@ -37,6 +36,7 @@ from portal.review import services as review
 from portal.scenario import schemas as scenario_schemas
 from portal.scenario import services as scenario
 from portal.web.console.common import AnyRequest, render, see_other
+from portal.web.console.contents import contents_of
 from portal.web.forms import REFUSALS, Errors, checked, failure, read_form, text
 from sql.queries import Q
 
@@ -67,14 +67,6 @@ def default_status(roles: frozenset[Role]) -> str | None:
         if role in roles:
             return status
     return None
-
-
-def _display(value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(_display(v) for v in value)
-    if isinstance(value, dict):
-        return ";".join(f"{k}: {_display(v)}" for k, v in value.items())
-    return "" if value is None else str(value)
 
 
 class WorkPages:
@@ -347,6 +339,13 @@ def _decision(form: FormMultiDict, action: str) -> app_schemas.DecisionIn:
         "comment": text(form, "comment"),
         "declare_no_conflict": checked(form, "declare_no_conflict"),
     }
+    fields = {
+        key.removeprefix("approved_field_"): text(form, key)
+        for key in form
+        if action == "pass" and key.startswith("approved_field_") and text(form, key)
+    }
+    if fields:
+        body["approved_fields"] = fields
     if approved:
         body["approved_lines"] = approved
     if reasons:
@@ -400,16 +399,8 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
     app = await application_out(ctx.pool, application_id, principal, language)
     org = await ctx.pool.fetchrow(Q.org_by_id, app.org_id)
     row = await ctx.pool.fetchrow(Q.application_by_id, application_id)
-    handler = HANDLERS[app.type]
-    lines: list[dict[str, Any]] = (
-        list(app.payload.get(handler.lines_field) or []) if handler.lines_field else []
-    )
-    hidden = {handler.lines_field, "documents", "payee"}
-    fields = [
-        (key, _display(value), key in handler.money_fields)
-        for key, value in app.payload.items()
-        if key not in hidden and value not in (None, "", [], {})
-    ]
+    contents = await contents_of(ctx.pool, app, language)
+    lines = contents.lines
     decisions = [a for a in DECISION_ORDER if a in app.allowed_actions and a in DECISIONS]
     roles = principal.roles
     listed = await objections.list_objections(
@@ -422,12 +413,16 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
         "app": app,
         "title": row["title"] if row else "",
         "org": org,
-        "fields": fields,
+        "fields": contents.fields,
         "payee": app.payload.get("payee"),
         "lines": lines,
-        "lines_kind": handler.line_kind if handler.lines_field else None,
+        "lines_kind": contents.lines_kind,
+        "lines_label": contents.lines_label,
+        "categories": contents.categories,
+        "approvable": contents.approvable,
+        "approved_keys": [f"approved_fields.{name}" for name, _, _ in contents.approvable],
         # Claims and projects are approved line by line; a filing's budget lines are not.
-        "per_line": handler.lines_field is not None and handler.line_kind != "budget",
+        "per_line": contents.lines_kind not in (None, "budget"),
         "claimed_total": _sum_lines(lines, "amount"),
         "approved_total": _sum_lines(lines, "approved_amount")
         if any(x.get("approved_amount") for x in lines)

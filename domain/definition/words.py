@@ -1,0 +1,138 @@
+"""A definition said in words for the policy officer who edits it: where a problem is
+(`award[2].amount` is "step 3 of the award (cap): amount") and what each rule checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from domain.definition.model import (
+    AtMost,
+    Definition,
+    Maximum,
+    Minimum,
+    NotCombinableWith,
+    Predicate,
+    RegisteredInWuhan,
+    WithinCall,
+)
+from domain.money import parse_money
+
+SECTIONS: dict[str, tuple[str, str]] = {
+    "fields": ("表单字段", "Form field"),
+    "award": ("计算规则", "Award step"),
+    "documents": ("材料清单", "Document"),
+    "eligibility": ("申报条件", "Eligibility rule"),
+    "estimate_inputs": ("测算输入", "Calculator input"),
+    "title_field": ("名称字段", "Title field"),
+    "workflow": ("流程选项", "Workflow"),
+    "effective_from": ("生效日期", "Effective from"),
+    "effective_to": ("失效日期", "Effective to"),
+}
+ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "name": ("字段名", "name"),
+    "kind": ("类型", "kind"),
+    "label_zh": ("中文名称", "Chinese label"),
+    "label_en": ("英文名称", "English label"),
+    "required": ("是否必填", "required"),
+    "options": ("选项", "options"),
+    "value": ("选项值", "value"),
+    "min": ("下限", "minimum"),
+    "max": ("上限", "maximum"),
+    "min_amount": ("最低金额", "least amount"),
+    "max_amount": ("最高金额", "greatest amount"),
+    "op": ("计算方式", "operation"),
+    "field": ("引用字段", "field used"),
+    "bp": ("比例(万分之)", "rate (basis points)"),
+    "amount": ("金额", "amount"),
+    "total": ("累计上限", "total"),
+    "shares": ("分担比例", "shares"),
+    "funder": ("出资方", "funder"),
+    "rule": ("条件类型", "rule"),
+    "times": ("次数", "times"),
+    "per": ("计数对象", "counted per"),
+    "programs": ("不可兼得的项目", "exclusive programs"),
+    "experts": ("评审专家数", "experts"),
+    "publicity": ("是否公示", "publicity"),
+    "proposal": ("免申即享", "proposal by staff"),
+    "yearly_call": ("年度申报", "yearly call"),
+}
+OPS: dict[str, tuple[str, str]] = {
+    "input": ("取值", "input"),
+    "rate": ("按比例", "rate"),
+    "cap": ("封顶", "cap"),
+    "fixed": ("定额", "fixed amount"),
+    "within": ("申请额范围", "amount asked, within bounds"),
+    "remaining": ("累计上限", "what is left of a total"),
+    "split": ("分级承担", "split between funders"),
+}
+_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+def _pick(pair: tuple[str, str], zh: bool) -> str:
+    return pair[0] if zh else pair[1]
+
+
+def place(path: str, document: Mapping[str, Any] | None, zh: bool) -> str:
+    """`fields[2].options` as "表单字段 第 3 项(研发成本)· 选项"; the path itself when it is
+    not one of the definition's places."""
+    parts = [_PART.fullmatch(p) for p in path.removeprefix("params.").split(".")]
+    if not parts or parts[0] is None or parts[0].group(1) not in SECTIONS:
+        return path
+    section, index = parts[0].group(1), parts[0].group(2)
+    out = _pick(SECTIONS[section], zh)
+    if index is not None:
+        i = int(index)
+        out += f" 第 {i + 1} 项" if zh else f" {i + 1}"
+        item = _item(document, section, i)
+        named = _named(section, item, zh)
+        if named:
+            out += f"({named})" if zh else f" ({named})"
+    for m in parts[1:]:
+        if m is None:
+            return out
+        words = _pick(ATTRIBUTES[m.group(1)], zh) if m.group(1) in ATTRIBUTES else m.group(1)
+        if m.group(2) is not None:
+            words += f" 第 {int(m.group(2)) + 1} 项" if zh else f" {int(m.group(2)) + 1}"
+        out += f" · {words}"
+    return out
+
+
+def _item(document: Mapping[str, Any] | None, section: str, i: int) -> Any:
+    items = document.get(section) if isinstance(document, Mapping) else None
+    if isinstance(items, Sequence) and not isinstance(items, str) and 0 <= i < len(items):
+        return items[i]
+    return None
+
+
+def _named(section: str, item: Any, zh: bool) -> str:
+    if not isinstance(item, Mapping):
+        return ""
+    if section == "award" and item.get("op") in OPS:
+        return _pick(OPS[item["op"]], zh)
+    label = item.get("label_zh" if zh else "label_en")
+    return str(label) if isinstance(label, str) else ""
+
+
+def eligibility(rule: Predicate, d: Definition, zh: bool) -> str:
+    """What the rule checks, as the applicant's guide would say it."""
+    if isinstance(rule, RegisteredInWuhan):
+        return "注册地在武汉市" if zh else "Registered in Wuhan"
+    if isinstance(rule, WithinCall):
+        return "在年度申报期内提交" if zh else "Submitted while the yearly call is open"
+    if isinstance(rule, AtMost):
+        f = d.field(rule.per) if rule.per != "organization" else None
+        per_zh = f"每个{f.label_zh}" if f else "每家单位"
+        per_en = f"per {f.label_en}" if f else "per organization"
+        return f"{per_zh}至多 {rule.times} 次" if zh else f"At most {rule.times} {per_en}"
+    if isinstance(rule, NotCombinableWith):
+        codes = "、".join(rule.programs) if zh else ", ".join(rule.programs)
+        return f"不与 {codes} 重复享受" if zh else f"Not combined with {codes}"
+    f = d.field(rule.field)
+    label = (f.label_zh if zh else f.label_en) if f else rule.field
+    amount = parse_money(rule.amount).grouped()
+    if isinstance(rule, Minimum):
+        return f"{label}不低于 {amount} 元" if zh else f"{label}: at least {amount} yuan"
+    assert isinstance(rule, Maximum)
+    return f"{label}不超过 {amount} 元" if zh else f"{label}: at most {amount} yuan"

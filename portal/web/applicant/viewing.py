@@ -1,0 +1,58 @@
+"""What an application's page shows whatever its form: the application as its organization
+sees it, whether it can still be edited, its documents and its timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.lifecycle import EDITABLE, Status
+from portal.applications.schemas import ApplicationOut, HistoryEntry
+from portal.applications.views import application_out
+from portal.auth.guards import principal_of
+from portal.context import Context
+from portal.documents import services as documents
+from portal.i18n import language_of
+from portal.web.applicant.common import REFUSALS, AnyRequest
+
+
+def editable(app: ApplicationOut) -> bool:
+    return Status(app.status) in EDITABLE
+
+
+async def load(ctx: Context, request: AnyRequest, application_id: UUID) -> ApplicationOut:
+    """The application as its organization sees it; another organization's is a 404 page."""
+    return await application_out(
+        ctx.pool, application_id, principal_of(request), language_of(request)
+    )
+
+
+async def document_list(
+    ctx: Context, request: AnyRequest, refs: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    principal = principal_of(request)
+    for ref in refs:
+        try:
+            meta = await documents.meta(ctx.pool, principal, UUID(ref["document_id"]))
+        except (*REFUSALS, ValueError):
+            out.append({**ref, "meta": None})
+            continue
+        out.append({**ref, "meta": meta})
+    return out
+
+
+def timeline(history: list[HistoryEntry]) -> list[tuple[HistoryEntry, int]]:
+    """The history with each run of draft edits by one person shown once, with its count."""
+    out: list[tuple[HistoryEntry, int]] = []
+    for entry in history:
+        if (
+            out
+            and entry.action == "edited"
+            and out[-1][0].action == "edited"
+            and out[-1][0].actor == entry.actor
+        ):
+            out[-1] = (entry, out[-1][1] + 1)
+        else:
+            out.append((entry, 1))
+    return out

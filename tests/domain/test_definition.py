@@ -1,0 +1,164 @@
+"""The program vocabulary: its award calculator property-tested (never above a cap, never a float,
+a breakdown that adds up, the same answer every time), its checks and its form reading."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.definition import fields
+from domain.definition.award import compute
+from domain.definition.check import DefinitionProblems, check, validated
+from domain.definition.model import (
+    Cap,
+    Definition,
+    Field,
+    Fixed,
+    Input,
+    Rate,
+    Remaining,
+    Share,
+    Split,
+    Within,
+)
+from domain.errors import RuleViolation
+from domain.money import Money, parse_money
+
+BASE = Field(name="costs", kind="money", label_zh="费用", label_en="Costs")
+fen = st.integers(min_value=0, max_value=10**12)
+
+
+def yuan(n: int) -> str:
+    return str(Money(n))
+
+
+middle = st.one_of(
+    st.builds(Rate, bp=st.integers(min_value=0, max_value=10_000)),
+    st.builds(Cap, amount=fen.map(yuan)),
+    st.builds(Within, max=fen.map(yuan)),
+    st.builds(Remaining, total=fen.map(yuan)),
+    st.builds(Fixed, amount=fen.map(yuan)),
+)
+splits = st.integers(min_value=1, max_value=9_999).map(
+    lambda bp: Split(shares=(Share(funder="city", bp=bp), Share(funder="district", bp=10_000 - bp)))
+)
+
+
+@st.composite
+def definitions(draw: st.DrawFn) -> Definition:
+    steps = [Input(field="costs"), *draw(st.lists(middle, max_size=5))]
+    if draw(st.booleans()):
+        steps.append(draw(splits))
+    return Definition(fields=(BASE,), award=tuple(steps), estimate_inputs=("costs",))
+
+
+def ceilings(d: Definition, paid: Money) -> list[Money]:
+    """What the award may not exceed: every cap, maximum and remaining total after the last
+    step that sets the amount outright."""
+    out: list[Money] = []
+    for step in d.award:
+        if isinstance(step, Fixed):
+            out = []  # the amount is set anew; a rate (at most 100 %) only lowers it
+        if isinstance(step, Cap):
+            out.append(parse_money(step.amount))
+        elif isinstance(step, Within) and step.max:
+            out.append(parse_money(step.max))
+        elif isinstance(step, Remaining):
+            out.append(parse_money(step.total) - paid)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=definitions(), costs=fen, paid=fen)
+def test_the_award_never_passes_a_cap_is_whole_fen_and_its_lines_add_up(
+    d: Definition, costs: int, paid: int
+) -> None:
+    assert check(d) == []
+    try:
+        award = compute(d, {"costs": Money(costs)}, Money(paid))
+    except RuleViolation as v:
+        refused = v.code
+    else:
+        refused = None
+    if refused is not None:
+        assert refused in ("cap_reached", "below_minimum")
+        return
+    assert type(award.amount.fen) is int and award.amount.fen >= 0
+    assert all(type(b.amount.fen) is int for b in award.breakdown)
+    assert sum((b.amount for b in award.breakdown), Money.ZERO) == award.amount
+    for ceiling in ceilings(d, Money(paid)):
+        assert award.amount <= ceiling
+    assert compute(d, {"costs": Money(costs)}, Money(paid)) == award  # the same every time
+
+
+def test_a_rate_then_a_cap_explains_itself() -> None:
+    d = Definition(
+        fields=(BASE,), award=(Input(field="costs"), Rate(bp=3000), Cap(amount="5000000.00"))
+    )
+    award = compute(d, {"costs": Money.yuan(20_000_000)})
+    assert award.amount == Money.yuan(5_000_000) and award.capped
+    assert [(b.label_zh, str(b.amount)) for b in award.breakdown] == [
+        ("30% × 费用 20,000,000.00", "6000000.00"),
+        ("封顶 5,000,000.00", "-1000000.00"),
+    ]
+    assert award.rule_zh == "min(30% × 费用, 5,000,000.00)"
+    assert award.rule_en == "min(30% × Costs, 5,000,000.00)"
+
+
+def test_nothing_left_under_a_total_is_cap_reached() -> None:
+    d = Definition(fields=(BASE,), award=(Input(field="costs"), Remaining(total="100.00")))
+    assert compute(d, {"costs": Money(5000)}, Money(7000)).amount == Money(3000)
+    with pytest.raises(RuleViolation) as e:
+        compute(d, {"costs": Money(5000)}, Money(10000))
+    assert (e.value.code, e.value.status) == ("cap_reached", 409)
+
+
+@pytest.mark.parametrize(
+    ("document", "place"),
+    [
+        ({"fields": [], "award": [{"op": "teleport"}]}, "award[0].op"),
+        ({"fields": [{"name": "x", "kind": "money", "label_zh": "x"}], "award": []}, "fields[0]"),
+        ({"fields": [], "award": [{"op": "fixed", "amount": "-5.00"}]}, "award[0].amount"),
+        (
+            {
+                "fields": [],
+                "award": [{"op": "fixed", "amount": "1.00"}, {"op": "rate", "bp": 10001}],
+            },
+            "award[1].bp",
+        ),
+        ({"fields": [], "award": [{"op": "input", "field": "nowhere"}]}, "award[0].field"),
+        ({"fields": [], "award": [{"op": "rate", "bp": 10}]}, "award[0]"),
+    ],
+)
+def test_an_unsound_document_is_refused_naming_its_place(document: dict, place: str) -> None:
+    with pytest.raises(DefinitionProblems) as e:
+        validated(document)
+    assert place in [p.field for p in e.value.problems]
+
+
+def test_fields_are_read_strictly_and_typed() -> None:
+    d = Definition(
+        fields=(
+            BASE,
+            Field(name="n", kind="integer", label_zh="次数", label_en="Times", min=1, max=3),
+            Field(name="ok", kind="boolean", label_zh="是否", label_en="Whether"),
+            Field(name="day", kind="date", label_zh="日期", label_en="Day", required=True),
+        ),
+        award=(Fixed(amount="1.00"),),
+    )
+    values, problems = fields.read(d, {"costs": "12.50", "n": 2, "ok": True})
+    assert values == {"costs": Money(1250), "n": 2, "ok": True} and problems == []
+    values, problems = fields.read(
+        d, {"costs": 12.5, "n": True, "ok": 1, "day": "2026-13-01", "x": 1}
+    )
+    assert [p.field for p in problems] == [
+        "fields.costs",
+        "fields.n",
+        "fields.ok",
+        "fields.day",
+        "fields.x",
+    ]
+    assert [p.field for p in fields.missing(d, values)] == ["fields.day"]
+    assert msgspec.json.encode(fields.to_store({"costs": Money(1250)})) == b'{"costs":1250}'

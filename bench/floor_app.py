@@ -1,10 +1,11 @@
 """The floor: what this stack does with no portal around it.
 
 Litestar + msgspec + asyncpg, the same pool helper and settings as the portal, served by the same
-granian command (`portal.cli._serve_args` with this module's app). Its POST validates the very
-same body against the very same msgspec types, then writes the same rows (the application and
-its lines) in one transaction: no auth, no audit, no outbox, no idempotency, no metrics. It
-answers with the new id. GET and the keyset page are there for reference.
+granian command (`portal.cli._serve_args` with this module's app). Its POST reads the very same
+body against the very same program forms (read once at start, not per request), then writes the
+same rows (the application and its lines) in one transaction: no auth, no audit, no outbox, no
+idempotency, no metrics. It answers with the new id. GET and the keyset page are there for
+reference.
 
 Served as `bench.floor_app:app`; it writes as the bench's first seeded organization.
 """
@@ -21,12 +22,13 @@ import asyncpg
 import msgspec
 from litestar import Litestar, get, post
 from litestar.datastructures import State
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import JSONBody
 
-from domain.money import parse_money
+from domain.definition import fields
+from domain.definition.model import Form
 from portal import heap
-from portal.applications.registry import ApplicationIn
+from portal.programs.forms import decoded
 from sql.pool import create_pool
 from sql.settings import load_settings
 
@@ -54,7 +56,8 @@ WHERE status = $1 AND program_code = $2 AND (created_at, id) > ($3, $4)
 ORDER BY created_at, id LIMIT 50
 """
 
-PROGRAMS = {"event_filing": "event-support", "event_claim": "event-support"}
+FORMS = """SELECT DISTINCT ON (v.program_code) v.program_code, v.params::text AS params
+FROM program_versions v WHERE v.status = 'published' ORDER BY v.program_code, v.version DESC"""
 
 
 class Created(msgspec.Struct):
@@ -71,6 +74,13 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     )
     row = await pool.fetchrow("SELECT org_id, user_id FROM bench_orgs WHERE n = 0")
     app.state.pool, app.state.org_id, app.state.user_id = pool, row["org_id"], row["user_id"]
+    forms: dict[str, tuple[str, Form]] = {}
+    for r in await pool.fetch(FORMS):
+        d = decoded(r["params"])
+        forms[d.type if d.type != "program_claim" else r["program_code"]] = (r["program_code"], d)
+        if d.prior is not None:
+            forms[d.prior.type] = (r["program_code"], d.prior)
+    app.state.forms = forms
     try:
         yield
     finally:
@@ -78,19 +88,29 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 @post("/floor/applications", status_code=201)
-async def create(state: State, data: JSONBody[ApplicationIn]) -> Created:
-    payload: dict[str, Any] = msgspec.to_builtins(data)
-    kind = payload.pop("type")
-    lines = payload.pop("budget_lines", None) or payload.pop("expense_lines", None) or []
-    amounts = [parse_money(x["amount"], "amount").fen for x in lines]
+async def create(state: State, data: JSONBody[dict[str, Any]]) -> Created:
+    kind = data.get("type")
+    key = data.get("program_code") if kind == "program_claim" else kind
+    if not isinstance(key, str) or key not in state.forms:
+        raise ValidationException("unknown type")
+    code, form = state.forms[key]
+    given = data.get("fields", {}) if kind == "program_claim" else data
+    values, problems = fields.read(
+        form, {k: v for k, v in given.items() if k not in ("type", "payee", "documents")}, ""
+    )
+    if problems:
+        raise ValidationException(problems[0].message)
+    lines_field = form.lines_field
+    lines = fields.lines(values.pop(lines_field.name, ())) if lines_field is not None else ()
+    payload = fields.to_store(form, values)
     pool: asyncpg.Pool = state.pool
     async with pool.acquire() as conn, conn.transaction():
         app_id = await conn.fetchval(
             INSERT_APPLICATION,
             state.org_id,
             kind,
-            payload.get("program_code") or PROGRAMS.get(kind, "event-support"),
-            payload.get("title") or "",
+            code,
+            str(values.get(form.title_field or "", "")),
             payload,
             state.user_id,
             dt.datetime.now(dt.UTC),
@@ -98,9 +118,9 @@ async def create(state: State, data: JSONBody[ApplicationIn]) -> Created:
         await conn.execute(
             INSERT_LINES,
             app_id,
-            [x["category"] for x in lines],
-            [x.get("description", "") for x in lines],
-            amounts,
+            [x.category for x in lines],
+            [x.description for x in lines],
+            [x.amount.fen for x in lines],
         )
     return Created(app_id, "draft")
 

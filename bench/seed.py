@@ -95,45 +95,75 @@ JOIN (VALUES
 ) AS s (lo, hi, status, referenced, awarded) ON k >= s.lo AND k < s.hi;
 """
 
+# Each type's payload as its form has it (the five programs' stored layout), with statuses
+# that fit the type: an earlier application (a filing) is recognized where a claim is awarded.
 _APPLICATIONS = """
 INSERT INTO applications (org_id, type, status, program_code, program_version, reference, title,
-    payload, amount_requested_fen, amount_approved_fen, award, budget_year, created_by,
+    payload, amount_requested_fen, budget_year, created_by,
     submitted_at, created_at, updated_at, fingerprint)
-SELECT o.org_id, t.type, s.status, t.program, 1,
+SELECT o.org_id, t.type,
+       CASE WHEN t.type = 'event_filing' AND s.awarded THEN 'recognized' ELSE s.status END,
+       t.program, 1,
        CASE WHEN s.referenced THEN 'WHAI-' || t.prefix || '-' || extract(year FROM c.at)::int
                                    || '-' || lpad(g::text, 7, '0') END,
        t.title || ' ' || g,
-       jsonb_build_object(
+       CASE t.type
+         WHEN 'event_filing' THEN jsonb_build_object(
            'title', t.title || ' ' || g,
            'event_type', 'contest', 'level', 'international', 'venue', '武汉国际博览中心',
            'district', '420105', 'starts_on', to_char(c.at + interval '60 days', 'YYYY-MM-DD'),
            'ends_on', to_char(c.at + interval '62 days', 'YYYY-MM-DD'),
            'expected_attendance', 1000 + g % 9000, 'co_organizers', '[]'::jsonb,
-           'documents', '[]'::jsonb),
-       (g % 997 + 1) * 300000,
-       CASE WHEN s.awarded THEN (g % 997 + 1) * 150000 END,
-       CASE WHEN s.awarded THEN jsonb_build_object(
-           'amount_fen', (g % 997 + 1) * 150000, 'capped', false,
-           'breakdown', jsonb_build_array(jsonb_build_object(
-               'label', 'eligible costs x 50%', 'label_zh', '核定费用×50%',
-               'amount_fen', (g % 997 + 1) * 150000)),
-           'rule_zh', '按核定费用的50%给予支持', 'rule_en', '50% of eligible costs',
-           'program_version', 1, 'approved_total_fen', (g % 997 + 1) * 300000) END,
-       CASE WHEN s.awarded THEN extract(year FROM c.at)::int END,
+           'lines', 'budget_lines')
+         WHEN 'event_claim' THEN jsonb_build_object(
+           'actual_attendance', 1000 + g % 9000, 'summary', '活动如期举办。',
+           'lines', 'expense_lines')
+         WHEN 'ipo_domestic_claim' THEN jsonb_build_object(
+           'exchange', 'SSE', 'stock_code', '688' || lpad((g % 1000)::text, 3, '0'),
+           'stages', jsonb_build_array(x.stage),
+           'stage_dates', jsonb_build_object(x.stage, to_char(c.at, 'YYYY-MM-DD')),
+           'disclosure', '招股说明书已披露。')
+         WHEN 'ipo_overseas_claim' THEN jsonb_build_object(
+           'exchange', 'HKEX', 'listed_on', to_char(c.at, 'YYYY-MM-DD'),
+           'raised_total_fen', 100000000000, 'invested_in_wuhan_fen', 85000000000,
+           'stock_code', lpad((g % 10000)::text, 4, '0'))
+         WHEN 'scenario_project' THEN jsonb_build_object(
+           'call_year', extract(year FROM c.at)::int, 'title', t.title || ' ' || g,
+           'field', 'smart_manufacturing', 'total_investment_fen', x.lined,
+           'starts_on', to_char(c.at, 'YYYY-MM-DD'),
+           'ends_on', to_char(c.at + interval '300 days', 'YYYY-MM-DD'),
+           'lines', 'investment_lines')
+         ELSE jsonb_build_object(
+           'task_list', 'ai_innovation', 'task_name', t.title || ' ' || g,
+           'task_batch', '2025年第二批', 'certificate_no', 'JB-' || g,
+           'transformation_summary', '成果已在武汉转化。')
+       END || jsonb_build_object('documents', '[]'::jsonb)
+           || CASE WHEN t.type = 'event_filing' THEN '{}'::jsonb
+                   ELSE jsonb_build_object('payee', jsonb_build_object(
+                       'account_name', '武汉智能科技有限公司', 'bank', '中国银行武汉分行',
+                       'account_no', '6222020200012345678')) END,
+       CASE t.type WHEN 'ipo_domestic_claim' THEN x.stage_fen
+                   WHEN 'ipo_overseas_claim' THEN 600000000
+                   WHEN 'unveiling_award' THEN 100000000 ELSE x.lined END,
+       CASE WHEN s.awarded AND t.type <> 'event_filing' THEN extract(year FROM c.at)::int END,
        o.user_id,
        CASE WHEN s.status NOT IN ('draft') THEN c.at + interval '1 day' END,
        c.at, c.at + interval '2 days',
        substr(md5(o.uscc || t.title || (g % 50000)), 1, 32)
 FROM generate_series(1, $1::bigint) g
 CROSS JOIN LATERAL (SELECT $2::timestamptz + g * $3::interval AS at) c
+CROSS JOIN LATERAL (SELECT (g % 997 + 1) * 600000 AS lined,  -- three lines of a third each
+                           (ARRAY['tutoring', 'accepted', 'listed'])[g % 3 + 1] AS stage,
+                           (ARRAY[200000000, 200000000, 400000000])[g % 3 + 1] AS stage_fen) x
 JOIN bench_orgs o ON o.n = (g * 7919) % $4::int
 JOIN bench_types t ON t.k = (g + g / 20) % 20
 JOIN bench_statuses s ON s.k = (g * 7 + g / 40) % 40
 """
 
+# A reviewer's cut of 123.45 on the first line of one awarded claim in four.
 _LINES = """
 INSERT INTO application_lines (application_id, line_no, kind, category, description, amount_fen,
-                               invoice_numbers)
+                               invoice_numbers, approved_fen, cut_reason)
 SELECT a.id, i,
        CASE a.type WHEN 'event_filing' THEN 'budget' WHEN 'event_claim' THEN 'expense'
                    ELSE 'investment' END,
@@ -141,9 +171,53 @@ SELECT a.id, i,
        (ARRAY['场地租赁', '宣传推广', '奖金'])[i + 1],
        a.amount_requested_fen / 3,
        CASE WHEN a.type = 'event_claim'
-            THEN ARRAY['INV-' || substr(a.id::text, 1, 8) || '-' || i] ELSE '{}' END
+            THEN ARRAY['INV-' || substr(a.id::text, 1, 8) || '-' || i] ELSE '{}' END,
+       CASE WHEN a.budget_year IS NOT NULL
+            THEN a.amount_requested_fen / 3 - CASE WHEN c.cut THEN 12345 ELSE 0 END END,
+       CASE WHEN a.budget_year IS NOT NULL AND c.cut THEN '超出标准部分核减' END
 FROM applications a CROSS JOIN generate_series(0, 2) i
+CROSS JOIN LATERAL (SELECT i = 0 AND a.amount_requested_fen / 600000 % 4 = 0 AS cut) c
 WHERE a.type IN ('event_filing', 'event_claim', 'scenario_project')
+"""
+
+# The awards, as the first programs' calculators computed and stored them: event claims 50 % of
+# the approved costs up to 2,000,000.00; scenario projects 30 % up to 1,000,000.00; unveiling
+# 1,000,000.00; overseas listing 6,000,000.00; domestic listing the stage's amount within
+# 8,000,000.00 a firm in all (a claim with nothing left is refused, not awarded).
+_AWARDS = """
+WITH approved AS (
+    SELECT a.id, a.org_id, a.type, a.created_at, a.amount_requested_fen,
+           (SELECT sum(l.approved_fen)::bigint  -- a sum of bigint is numeric: kept whole
+            FROM application_lines l WHERE l.application_id = a.id) AS total_fen
+    FROM applications a WHERE a.budget_year IS NOT NULL
+), computed AS (
+    SELECT id, total_fen,
+           CASE type
+             WHEN 'event_claim' THEN least(total_fen * 5000 / 10000, 200000000)
+             WHEN 'scenario_project' THEN least(total_fen * 3000 / 10000, 100000000)
+             WHEN 'unveiling_award' THEN 100000000
+             WHEN 'ipo_overseas_claim' THEN 600000000
+             ELSE least(amount_requested_fen, 800000000 - least(800000000, coalesce(sum(
+                      amount_requested_fen) OVER (PARTITION BY org_id, type ORDER BY created_at, id
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))
+           END AS award_fen,
+           CASE type WHEN 'event_claim' THEN total_fen * 5000 / 10000 > 200000000
+                     WHEN 'scenario_project' THEN total_fen * 3000 / 10000 > 100000000
+                     ELSE false END AS capped
+    FROM approved
+)
+UPDATE applications a
+SET amount_approved_fen = nullif(c.award_fen, 0),
+    status = CASE WHEN c.award_fen = 0 THEN 'rejected' ELSE a.status END,
+    budget_year = CASE WHEN c.award_fen = 0 THEN NULL ELSE a.budget_year END,
+    award = CASE WHEN c.award_fen > 0 THEN jsonb_build_object(
+        'amount_fen', c.award_fen, 'capped', c.capped OR c.award_fen < a.amount_requested_fen
+                                             AND a.type = 'ipo_domestic_claim',
+        'breakdown', jsonb_build_array(jsonb_build_object(
+            'label', 'award', 'label_zh', '奖补', 'amount_fen', c.award_fen)),
+        'rule_zh', '第一批计算规则', 'rule_en', 'first rules',
+        'program_version', 1, 'approved_total_fen', c.total_fen) END
+FROM computed c WHERE c.id = a.id
 """
 
 # One 'application.created' event per application, written as audit_append writes it, then
@@ -276,7 +350,8 @@ async def seed(conn: asyncpg.Connection, rows: int, orgs: int, log=print) -> See
     log(f"  applications: {rows:,} rows in {time.monotonic() - t:.1f}s")
     t = time.monotonic()
     await conn.execute(_LINES)
-    log(f"  application lines in {time.monotonic() - t:.1f}s")
+    await conn.execute(_AWARDS)
+    log(f"  application lines and awards in {time.monotonic() - t:.1f}s")
     t = time.monotonic()
     for ix in indexes:
         await conn.execute(ix["definition"])

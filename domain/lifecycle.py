@@ -109,19 +109,18 @@ CLAIM = (
 )
 
 
-def table_for(application_type: str) -> tuple[Transition, ...]:
-    return FILING if application_type == "event_filing" else CLAIM
+def table_for(prior: bool) -> tuple[Transition, ...]:
+    """An earlier application (a filing) ends at recognized; a claim goes on to payment."""
+    return FILING if prior else CLAIM
 
 
-def next_status(
-    application_type: str, status: Status, action: Action, who: frozenset[Who]
-) -> Status:
+def next_status(prior: bool, status: Status, action: Action, who: frozenset[Who]) -> Status:
     """The status `action` leads to, or why it may not be taken.
 
     403 when the action exists here but the actor may not take it; 409 when the action cannot
     be taken from this status at all.
     """
-    candidates = [t for t in table_for(application_type) if t.action == action]
+    candidates = [t for t in table_for(prior) if t.action == action]
     for t in candidates:
         if status in t.source:
             if who.isdisjoint(t.who):
@@ -140,12 +139,8 @@ def next_status(
     )
 
 
-def allowed_actions(application_type: str, status: Status, who: frozenset[Who]) -> list[Action]:
-    return [
-        t.action
-        for t in table_for(application_type)
-        if status in t.source and not who.isdisjoint(t.who)
-    ]
+def allowed_actions(prior: bool, status: Status, who: frozenset[Who]) -> list[Action]:
+    return [t.action for t in table_for(prior) if status in t.source and not who.isdisjoint(t.who)]
 
 
 def check_decision(

@@ -21,6 +21,7 @@ from portal.applications.controllers import ApplicationController
 from portal.auth.middleware import AuthMiddleware
 from portal.bodies import PortalRequest
 from portal.calendar.controllers import CalendarAdminController, CalendarController
+from portal.calls.controllers import CallAdminController, CallController, ScoreController
 from portal.context import Context, provide_ctx
 from portal.documents.controllers import DocumentController
 from portal.documents.services import MAX_BYTES
@@ -28,7 +29,6 @@ from portal.errors import EXCEPTION_HANDLERS
 from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
 from portal.idempotency import IdempotencyMiddleware
-from portal.ipo.controllers import IpoAdminController
 from portal.metrics import MetricsController, RequestMetrics
 from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.objections.controllers import ObjectionController, PublicObjectionController
@@ -39,6 +39,7 @@ from portal.programs.controllers import (
     BudgetController,
     ExchangeAdminController,
     ExchangeController,
+    ListingController,
     ProgramAdminController,
     ProgramController,
     ProposalController,
@@ -46,7 +47,6 @@ from portal.programs.controllers import (
 from portal.publicity.controllers import AnnouncementController, PublicityAdminController
 from portal.recoveries.controllers import RecoveryController
 from portal.review.controllers import ReviewController
-from portal.scenario.controllers import CallAdminController, CallController, ScoreController
 from portal.web.account_pages import AccountPages
 from portal.web.applicant_pages import ApplicantPages
 from portal.web.auth_pages import AuthPages
@@ -127,7 +127,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             ExportController,
             NotificationController,
             DeadLetterController,
-            IpoAdminController,
+            ListingController,
             CallController,
             CallAdminController,
             ScoreController,

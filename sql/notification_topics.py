@@ -80,7 +80,7 @@ TOPICS: Final[dict[str, Topic]] = {
         Topic("recovery.repaid", org=True, staff_roles=("finance",), protected=True),
         # The yearly follow-up found < 80% invested in Wuhan: the firm must repay, finance recovers.
         Topic(
-            "overseas.recovery_due",
+            "follow_up.recovery_due",
             org=True,
             staff_roles=("finance",),
             protected=True,

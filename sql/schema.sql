@@ -179,6 +179,16 @@ CREATE TABLE public.application_lines (
     CONSTRAINT application_lines_line_no_check CHECK ((line_no >= 0))
 );
 
+CREATE TABLE public.application_types (
+    type text NOT NULL,
+    program_code text,
+    prior boolean DEFAULT false NOT NULL,
+    prefix text NOT NULL,
+    CONSTRAINT application_types_check CHECK (((type = 'program_claim'::text) = (program_code IS NULL))),
+    CONSTRAINT application_types_prefix_check CHECK ((prefix ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT application_types_type_check CHECK ((type ~ '^[a-z][a-z0-9_]{1,40}$'::text))
+);
+
 CREATE TABLE public.applications (
     id uuid DEFAULT public.uuid7() NOT NULL,
     org_id uuid NOT NULL,
@@ -205,8 +215,7 @@ CREATE TABLE public.applications (
     CONSTRAINT applications_amount_approved_fen_check CHECK ((amount_approved_fen >= 0)),
     CONSTRAINT applications_amount_requested_fen_check CHECK ((amount_requested_fen >= 0)),
     CONSTRAINT applications_check CHECK (((amount_approved_fen IS NULL) = (award IS NULL))),
-    CONSTRAINT applications_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'reviewed'::text, 'recognized'::text, 'approved'::text, 'publicized'::text, 'confirmed'::text, 'disbursed'::text, 'returned'::text, 'rejected'::text, 'withdrawn'::text, 'lapsed'::text]))),
-    CONSTRAINT applications_type_check CHECK ((type = ANY (ARRAY['event_filing'::text, 'event_claim'::text, 'ipo_domestic_claim'::text, 'ipo_overseas_claim'::text, 'scenario_project'::text, 'unveiling_award'::text, 'program_claim'::text])))
+    CONSTRAINT applications_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'reviewed'::text, 'recognized'::text, 'approved'::text, 'publicized'::text, 'confirmed'::text, 'disbursed'::text, 'returned'::text, 'rejected'::text, 'withdrawn'::text, 'lapsed'::text])))
 );
 
 CREATE TABLE public.audit_events (
@@ -359,6 +368,20 @@ CREATE TABLE public.export_jobs (
     CONSTRAINT export_jobs_state_check CHECK ((state = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text])))
 );
 
+CREATE TABLE public.follow_ups (
+    application_id uuid NOT NULL,
+    year integer NOT NULL,
+    whole_fen bigint NOT NULL,
+    part_fen bigint NOT NULL,
+    recovery_due boolean NOT NULL,
+    note text NOT NULL,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT follow_ups_part_fen_check CHECK ((part_fen >= 0)),
+    CONSTRAINT follow_ups_whole_fen_check CHECK ((whole_fen > 0)),
+    CONSTRAINT follow_ups_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
 CREATE TABLE public.idempotency_keys (
     scope text NOT NULL,
     key text NOT NULL,
@@ -496,20 +519,6 @@ ALTER TABLE public.outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
-);
-
-CREATE TABLE public.overseas_follow_ups (
-    application_id uuid NOT NULL,
-    year integer NOT NULL,
-    raised_total_fen bigint NOT NULL,
-    invested_fen bigint NOT NULL,
-    recovery_due boolean NOT NULL,
-    note text NOT NULL,
-    recorded_by uuid NOT NULL,
-    recorded_at timestamp with time zone NOT NULL,
-    CONSTRAINT overseas_follow_ups_invested_fen_check CHECK ((invested_fen >= 0)),
-    CONSTRAINT overseas_follow_ups_raised_total_fen_check CHECK ((raised_total_fen > 0)),
-    CONSTRAINT overseas_follow_ups_year_check CHECK (((year >= 2000) AND (year <= 2100)))
 );
 
 CREATE TABLE public.payment_batches (
@@ -656,6 +665,12 @@ ALTER TABLE ONLY public.api_tokens
 ALTER TABLE ONLY public.application_lines
     ADD CONSTRAINT application_lines_pkey PRIMARY KEY (application_id, line_no);
 
+ALTER TABLE ONLY public.application_types
+    ADD CONSTRAINT application_types_pkey PRIMARY KEY (type);
+
+ALTER TABLE ONLY public.application_types
+    ADD CONSTRAINT application_types_prefix_key UNIQUE (prefix);
+
 ALTER TABLE ONLY public.applications
     ADD CONSTRAINT applications_pkey PRIMARY KEY (id);
 
@@ -695,6 +710,9 @@ ALTER TABLE ONLY public.exchanges
 ALTER TABLE ONLY public.export_jobs
     ADD CONSTRAINT export_jobs_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.follow_ups
+    ADD CONSTRAINT follow_ups_pkey PRIMARY KEY (application_id, year);
+
 ALTER TABLE ONLY public.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (scope, key);
 
@@ -724,9 +742,6 @@ ALTER TABLE ONLY public.organizations
 
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
-
-ALTER TABLE ONLY public.overseas_follow_ups
-    ADD CONSTRAINT overseas_follow_ups_pkey PRIMARY KEY (application_id, year);
 
 ALTER TABLE ONLY public.payment_batches
     ADD CONSTRAINT payment_batches_pkey PRIMARY KEY (id);
@@ -785,7 +800,7 @@ CREATE INDEX applications_created_idx ON public.applications USING btree (create
 
 CREATE INDEX applications_fingerprint_idx ON public.applications USING btree (fingerprint) WHERE (fingerprint IS NOT NULL);
 
-CREATE UNIQUE INDEX applications_one_live_claim ON public.applications USING btree (filing_id) WHERE ((type = 'event_claim'::text) AND (status <> ALL (ARRAY['withdrawn'::text, 'rejected'::text, 'lapsed'::text])));
+CREATE UNIQUE INDEX applications_one_live_claim ON public.applications USING btree (filing_id) WHERE ((filing_id IS NOT NULL) AND (status <> ALL (ARRAY['withdrawn'::text, 'rejected'::text, 'lapsed'::text])));
 
 CREATE INDEX applications_org_idx ON public.applications USING btree (org_id, created_at DESC, id DESC);
 
@@ -872,6 +887,9 @@ ALTER TABLE ONLY public.api_tokens
 ALTER TABLE ONLY public.application_lines
     ADD CONSTRAINT application_lines_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY public.application_types
+    ADD CONSTRAINT application_types_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
+
 ALTER TABLE ONLY public.applications
     ADD CONSTRAINT applications_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES public.users(id);
 
@@ -892,6 +910,9 @@ ALTER TABLE ONLY public.applications
 
 ALTER TABLE ONLY public.applications
     ADD CONSTRAINT applications_proposed_by_fkey FOREIGN KEY (proposed_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_type_fkey FOREIGN KEY (type) REFERENCES public.application_types(type);
 
 ALTER TABLE ONLY public.budgets
     ADD CONSTRAINT budgets_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);
@@ -947,10 +968,10 @@ ALTER TABLE ONLY public.objections
 ALTER TABLE ONLY public.oidc_identities
     ADD CONSTRAINT oidc_identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
-ALTER TABLE ONLY public.overseas_follow_ups
+ALTER TABLE ONLY public.follow_ups
     ADD CONSTRAINT overseas_follow_ups_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
 
-ALTER TABLE ONLY public.overseas_follow_ups
+ALTER TABLE ONLY public.follow_ups
     ADD CONSTRAINT overseas_follow_ups_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.payment_batches

@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 
 from domain.clock import BUSINESS_TZ, FrozenClock
 from portal.app import create_app
+from portal.programs import forms
 from sql.embedded import resolve
 from sql.migrate import migrate
 from sql.pool import create_pool
@@ -68,6 +69,7 @@ async def template_url(servers: Settings) -> str:
 async def db_url(servers: Settings, template_url: str) -> AsyncIterator[str]:
     assert servers.database_url
     name = f"portal_test_{os.getpid()}_{next(_counter)}"
+    forms.forget()  # the process's definitions were another database's
     admin = await asyncpg.connect(servers.database_url)
     try:
         await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")

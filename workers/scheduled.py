@@ -1,22 +1,22 @@
 """The scheduled rules that change applications or tidy up, each dated by the injected clock.
 
 Each is safe twice and on two workers at once: the SQL beneath takes rows with SKIP LOCKED and
-checks statuses in its updates (see `sql.event_support`, `sql.publicity`, `sql.idempotency`).
+checks statuses in its updates (see `sql.priors`, `sql.publicity`, `sql.idempotency`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sql.event_support import lapse_due_filings
 from sql.idempotency import purge_expired
+from sql.priors import lapse_due
 from sql.publicity import close_due_batches
 from workers import context as c
 
 
 async def lapse_filings(ctx: dict[str, Any]) -> int:
     """Filings not recognized by their event's start date lapse (and their organizer is told)."""
-    return await lapse_due_filings(c.pool(ctx), c.today(ctx), c.now(ctx))
+    return await lapse_due(c.pool(ctx), c.today(ctx), c.now(ctx))
 
 
 async def close_publicity(ctx: dict[str, Any]) -> int:

@@ -1,32 +1,50 @@
 """Is a program definition sound? Every problem is named by its place in the document
-(`award[2].amount`) and said as a policy officer would understand it, in both languages."""
+(`award[2].amount`, `prior.fields[3].pattern`) and said as a policy officer would understand
+it, in both languages."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import msgspec
 
 from domain.definition.model import (
     ALREADY_PAID,
+    AtMost,
     Cap,
+    Deadline,
     Definition,
+    EstimateInput,
     Field,
     Fixed,
+    Form,
+    InPolicy,
     Input,
+    LinkWindow,
+    ListedExchange,
     Maximum,
     Minimum,
+    NotInFuture,
+    Ordered,
+    Predicate,
     Rate,
     Remaining,
+    ShareAtLeast,
     Split,
+    Stages,
     Step,
+    SumEquals,
     Within,
     WithinCall,
+    YearlyWindow,
 )
 from domain.errors import RuleViolation
 from domain.money import Money, parse_money
 
 WHOLE_BP = 10_000
+RESERVED = frozenset({"type", "fields", "documents", "payee", "program_code", "approved_fields"})
+_PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 
 
 def _problem(place: str, en: str, zh: str) -> RuleViolation:
@@ -67,11 +85,27 @@ def _amount(place: str, text: str | None, problems: list[RuleViolation]) -> Mone
         return None
 
 
-def _check_field(i: int, f: Field, problems: list[RuleViolation]) -> None:
-    at = f"fields[{i}]"
-    if f.kind in ("choice", "lines") and not f.options:
-        what_en = "its choices" if f.kind == "choice" else "its categories"
-        what_zh = "可选项" if f.kind == "choice" else "明细类别"
+def _only(
+    f: Field, at: str, attribute: str, kinds: tuple[str, ...], problems: list[RuleViolation]
+) -> None:
+    if f.kind not in kinds:
+        problems.append(
+            _problem(
+                f"{at}.{attribute}",
+                f"{attribute} applies to fields of kind {' or '.join(kinds)}, not {f.kind}.",
+                f"{attribute} 只用于 {'、'.join(kinds)} 类型的字段,字段“{f.label_zh}”不适用。",
+            )
+        )
+
+
+def _check_field(at: str, f: Field, problems: list[RuleViolation]) -> None:
+    if f.name in RESERVED:
+        problems.append(
+            _problem(f"{at}.name", f"{f.name!r} is a reserved name.", f"字段名“{f.name}”为保留名。")
+        )
+    if f.kind in ("choice", "choices", "lines") and not f.options:
+        what_en = "its categories" if f.kind == "lines" else "its choices"
+        what_zh = "明细类别" if f.kind == "lines" else "可选项"
         problems.append(
             _problem(
                 f"{at}.options",
@@ -89,14 +123,8 @@ def _check_field(i: int, f: Field, problems: list[RuleViolation]) -> None:
                     f"字段“{f.label_zh}”的选项 {value} 重复。",
                 )
             )
-    if (f.min is not None or f.max is not None) and f.kind not in ("text", "long_text", "integer"):
-        problems.append(
-            _problem(
-                f"{at}.min",
-                f"min and max bound a text's length or an integer; field {f.name!r} is {f.kind}.",
-                f"min/max 只用于文本长度或整数取值,字段“{f.label_zh}”不适用。",
-            )
-        )
+    if f.min is not None or f.max is not None:
+        _only(f, at, "min", ("text", "long_text", "integer", "text_list"), problems)
     if f.min is not None and f.max is not None and f.min > f.max:
         problems.append(
             _problem(
@@ -105,14 +133,8 @@ def _check_field(i: int, f: Field, problems: list[RuleViolation]) -> None:
                 f"字段“{f.label_zh}”的最大值小于最小值。",
             )
         )
-    if (f.min_amount or f.max_amount) and f.kind != "money":
-        problems.append(
-            _problem(
-                f"{at}.min_amount",
-                f"min_amount and max_amount bound a money field; {f.name!r} is {f.kind}.",
-                f"金额上下限只用于金额字段,字段“{f.label_zh}”不适用。",
-            )
-        )
+    if f.min_amount or f.max_amount:
+        _only(f, at, "min_amount", ("money",), problems)
     low = _amount(f"{at}.min_amount", f.min_amount, problems)
     high = _amount(f"{at}.max_amount", f.max_amount, problems)
     if low is not None and high is not None and low > high:
@@ -123,17 +145,49 @@ def _check_field(i: int, f: Field, problems: list[RuleViolation]) -> None:
                 f"字段“{f.label_zh}”的金额上限低于下限。",
             )
         )
+    if f.pattern is not None:
+        _only(f, at, "pattern", ("text", "text_list", "choice"), problems)
+        try:
+            re.compile(f.pattern)
+        except re.error:
+            problems.append(
+                _problem(
+                    f"{at}.pattern",
+                    f"Field {f.name!r}: the pattern is not a valid regular expression.",
+                    f"字段“{f.label_zh}”的格式(pattern)不是有效的正则表达式。",
+                )
+            )
+    if f.refused_code is not None:
+        _only(f, at, "refused_code", ("choice", "reference"), problems)
+        if f.kind == "choice" and f.pattern is None:
+            problems.append(
+                _problem(
+                    f"{at}.pattern",
+                    f"Field {f.name!r}: a choice that keeps other values needs their pattern.",
+                    f"字段“{f.label_zh}”允许暂存其他取值时须给出格式(pattern)。",
+                )
+            )
+    if f.invoices or f.line_kind != "expense":
+        _only(f, at, "invoices", ("lines",), problems)
+    if f.kind in ("dates", "reference") and f.of is None:
+        problems.append(
+            _problem(
+                f"{at}.of",
+                f"Field {f.name!r} must say what it belongs to (of).",
+                f"字段“{f.label_zh}”须指明所属(of)。",
+            )
+        )
 
 
 def _names_a(
-    d: Definition,
+    form: Form,
     place: str,
     name: str,
     kinds: frozenset[str],
     what: str,
     problems: list[RuleViolation],
 ) -> None:
-    f = d.field(name)
+    f = form.field(name)
     if f is None:
         problems.append(
             _problem(
@@ -153,18 +207,118 @@ def _names_a(
 
 
 _AMOUNTS = frozenset({"money", "lines"})
-_NAMING = frozenset({"text", "choice"})
-_ESTIMABLE = frozenset({"money", "integer", "lines"})
+_MONEY = frozenset({"money"})
+_LINES = frozenset({"lines"})
+_NAMING = frozenset({"text", "choice", "reference"})
+_DATES = frozenset({"date"})
+_DATED = frozenset({"date", "dates"})
+_ESTIMABLE = frozenset({"money", "integer", "lines", "choices", "choice", "text"})
+
+
+def _check_form(form: Form, at: str, problems: list[RuleViolation]) -> None:
+    """What a claim's form and a prior's have in common: fields, documents, rules."""
+    names = Counter(f.name for f in form.fields)
+    for name, n in names.items():
+        if n > 1:
+            problems.append(
+                _problem(f"{at}fields", f"Two fields are named {name!r}.", f"字段名“{name}”重复。")
+            )
+    if sum(1 for f in form.fields if f.kind == "lines") > 1:
+        problems.append(
+            _problem(
+                f"{at}fields", "A form has at most one lines field.", "一个表单最多一个明细字段。"
+            )
+        )
+    for i, f in enumerate(form.fields):
+        _check_field(f"{at}fields[{i}]", f, problems)
+        if f.kind == "dates" and f.of is not None:
+            _names_a(
+                form,
+                f"{at}fields[{i}].of",
+                f.of,
+                frozenset({"choices"}),
+                "a choices field",
+                problems,
+            )
+    kinds = Counter(doc.kind for doc in form.documents)
+    for kind, n in kinds.items():
+        if n > 1:
+            problems.append(
+                _problem(
+                    f"{at}documents", f"Document {kind!r} is listed twice.", f"材料“{kind}”重复。"
+                )
+            )
+    for i, rule in enumerate(form.eligibility):
+        _check_rule(form, f"{at}eligibility[{i}]", rule, problems)
+    if form.title_field is not None:
+        _names_a(
+            form, f"{at}title_field", form.title_field, frozenset({"text"}), "a text", problems
+        )
+
+
+def _check_rule(form: Form, at: str, rule: Predicate, problems: list[RuleViolation]) -> None:
+    def names(place: str, name: str, kinds: frozenset[str], what: str) -> None:
+        _names_a(form, f"{at}.{place}", name, kinds, what, problems)
+
+    if isinstance(rule, Minimum | Maximum):
+        names("field", rule.field, _AMOUNTS, "an amount")
+        _amount(f"{at}.amount", rule.amount, problems)
+    elif isinstance(rule, AtMost) and rule.per != "organization":
+        names("per", rule.per, _NAMING, "a name or a choice")
+    elif isinstance(rule, WithinCall) and rule.year_field is not None:
+        names("year_field", rule.year_field, frozenset({"integer"}), "a year")
+    elif isinstance(rule, Deadline | InPolicy):
+        names("field", rule.field, _DATES, "a date")
+    elif isinstance(rule, Ordered):
+        names("first", rule.first, _DATES, "a date")
+        names("then", rule.then, _DATES, "a date")
+    elif isinstance(rule, NotInFuture):
+        names("field", rule.field, _DATED, "a date")
+    elif isinstance(rule, SumEquals):
+        names("field", rule.field, _MONEY, "an amount")
+        names("lines", rule.lines, _LINES, "lines")
+    elif isinstance(rule, ShareAtLeast):
+        names("part", rule.part, _MONEY, "an amount")
+        names("whole", rule.whole, _MONEY, "an amount")
+        if not 0 < rule.bp <= WHOLE_BP:
+            problems.append(
+                _problem(
+                    f"{at}.bp", "A share is above 0 and at most 100 %.", "比例须大于0且不超过100%。"
+                )
+            )
+    elif isinstance(rule, ListedExchange):
+        names("field", rule.field, frozenset({"text", "choice"}), "a code")
+        names("on", rule.on, _DATES, "a date")
+    elif isinstance(rule, YearlyWindow):
+        month, day = int(rule.closes[:2]), int(rule.closes[3:])
+        if (
+            rule.closes == "02-29"
+            or day > (30 if month in (4, 6, 9, 11) else 31)
+            or (month == 2 and day > 28)
+        ):
+            problems.append(
+                _problem(
+                    f"{at}.closes",
+                    f"{rule.closes} is not a day every year has.",
+                    f"{rule.closes} 不是每年都有的日期。",
+                )
+            )
+        if rule.after is not None:
+            names("after", rule.after, _DATES, "a date")
+    elif isinstance(rule, LinkWindow) and rule.from_days > rule.to_days:
+        problems.append(
+            _problem(f"{at}.to_days", "The window ends before it opens.", "受理期结束早于开始。")
+        )
 
 
 def _check_steps(d: Definition, problems: list[RuleViolation]) -> None:
     steps: tuple[Step, ...] = d.award
-    if not isinstance(steps[0], Input | Fixed):
+    if not isinstance(steps[0], Input | Fixed | Stages):
         problems.append(
             _problem(
                 "award[0]",
-                "The award must start from an amount: an input field or a fixed amount.",
-                "奖补计算须从一个金额开始:取某个字段的值,或定额。",
+                "The award must start from an amount: an input field, a fixed amount or stages.",
+                "奖补计算须从一个金额开始:取某个字段的值、定额或分阶段定额。",
             )
         )
     for i, step in enumerate(steps):
@@ -182,6 +336,22 @@ def _check_steps(d: Definition, problems: list[RuleViolation]) -> None:
         elif isinstance(step, Cap | Fixed | Remaining):
             name = "total" if isinstance(step, Remaining) else "amount"
             _amount(f"{at}.{name}", getattr(step, name), problems)
+        elif isinstance(step, Stages):
+            _names_a(
+                d, f"{at}.field", step.field, frozenset({"choices"}), "a choices field", problems
+            )
+            f = d.field(step.field)
+            options = {o.value for o in f.options} if f else set()
+            for value, text in step.amounts.items():
+                if f is not None and value not in options:
+                    problems.append(
+                        _problem(
+                            f"{at}.amounts",
+                            f"{value!r} is not a choice of {step.field!r}.",
+                            f"“{value}”不是字段“{f.label_zh}”的选项。",
+                        )
+                    )
+                _amount(f"{at}.amounts.{value}", text, problems)
         elif isinstance(step, Within):
             low = _amount(f"{at}.min", step.min, problems)
             high = _amount(f"{at}.max", step.max, problems)
@@ -216,42 +386,17 @@ def _check_steps(d: Definition, problems: list[RuleViolation]) -> None:
                 )
 
 
-def check(d: Definition) -> list[RuleViolation]:
-    """Every problem with a decoded definition; empty when it is sound."""
-    problems: list[RuleViolation] = []
-    names = Counter(f.name for f in d.fields)
-    for name, n in names.items():
-        if n > 1:
-            problems.append(
-                _problem("fields", f"Two fields are named {name!r}.", f"字段名“{name}”重复。")
-            )
-    if sum(1 for f in d.fields if f.kind == "lines") > 1:
-        problems.append(
-            _problem("fields", "A form has at most one lines field.", "一个表单最多一个明细字段。")
-        )
-    for i, f in enumerate(d.fields):
-        _check_field(i, f, problems)
-    kinds = Counter(doc.kind for doc in d.documents)
-    for kind, n in kinds.items():
-        if n > 1:
-            problems.append(
-                _problem("documents", f"Document {kind!r} is listed twice.", f"材料“{kind}”重复。")
-            )
-    _check_steps(d, problems)
-    for i, rule in enumerate(d.eligibility):
-        at = f"eligibility[{i}]"
-        if isinstance(rule, Minimum | Maximum):
-            _names_a(d, f"{at}.field", rule.field, _AMOUNTS, "an amount", problems)
-            _amount(f"{at}.amount", rule.amount, problems)
-        elif hasattr(rule, "per") and rule.per != "organization":
-            _names_a(d, f"{at}.per", rule.per, _NAMING, "a name or a choice", problems)
-    reads = {s.field for s in d.award if isinstance(s, Input)}
+def _check_estimate(d: Definition, problems: list[RuleViolation]) -> None:
+    stands_for = d.estimate_names()
     has_remaining = any(isinstance(s, Remaining) for s in d.award)
-    for i, name in enumerate(d.estimate_inputs):
+    for i, entry in enumerate(d.estimate_inputs):
+        name = entry.name if isinstance(entry, EstimateInput) else entry
         if name == ALREADY_PAID and has_remaining:
             continue
-        _names_a(d, f"estimate_inputs[{i}]", name, _ESTIMABLE, "an amount or a number", problems)
-    for name in sorted(reads - set(d.estimate_inputs)):
+        place = f"estimate_inputs[{i}]" + (".field" if isinstance(entry, EstimateInput) else "")
+        _names_a(d, place, stands_for[name], _ESTIMABLE, "an amount or a number", problems)
+    reads = {s.field for s in d.award if isinstance(s, Input | Stages)}
+    for name in sorted(reads - set(stands_for.values())):
         problems.append(
             _problem(
                 "estimate_inputs",
@@ -259,8 +404,78 @@ def check(d: Definition) -> list[RuleViolation]:
                 f"奖补计算用到“{name}”,测算器须包含该输入项(estimate_inputs)。",
             )
         )
-    if d.title_field is not None:
-        _names_a(d, "title_field", d.title_field, frozenset({"text"}), "a text", problems)
+
+
+def _check_links(d: Definition, problems: list[RuleViolation]) -> None:
+    """A prior, the reference that points to it and the rules that read it agree."""
+    refs = [(i, f) for i, f in enumerate(d.fields) if f.kind == "reference"]
+    if d.prior is None:
+        for i, _ in refs:
+            problems.append(
+                _problem(
+                    f"fields[{i}].of",
+                    "A reference points to an earlier application: define it (prior).",
+                    "引用字段须对应事前申请(prior)。",
+                )
+            )
+        return
+    _check_form(d.prior, "prior.", problems)
+    if d.prior.type == d.type:
+        problems.append(
+            _problem(
+                "prior.type",
+                "The earlier application needs a type of its own.",
+                "事前申请须有不同的类型。",
+            )
+        )
+    if d.prior.lapses_on is not None:
+        _names_a(d.prior, "prior.lapses_on", d.prior.lapses_on, _DATES, "a date", problems)
+    if len(refs) != 1 or refs[0][1].of != d.prior.type:
+        problems.append(
+            _problem(
+                "fields",
+                f"One reference field (of: {d.prior.type}) points to the earlier application.",
+                f"须有且仅有一个引用字段(of: {d.prior.type})指向事前申请。",
+            )
+        )
+    for i, rule in enumerate(d.eligibility):
+        if isinstance(rule, LinkWindow):
+            _names_a(d.prior, f"eligibility[{i}].field", rule.field, _DATES, "a date", problems)
+
+
+def _check_title(d: Definition, problems: list[RuleViolation]) -> None:
+    for name in _PLACEHOLDER.findall(d.title or ""):
+        form: Form | None = d
+        if name.startswith("prior."):
+            form, name = d.prior, name.removeprefix("prior.")
+            if name == "title":
+                continue
+        if form is None or form.field(name) is None:
+            problems.append(
+                _problem(
+                    "title",
+                    f"The title names {{{name}}}, which the form does not have.",
+                    f"名称模板引用了表单中不存在的“{name}”。",
+                )
+            )
+
+
+def check(d: Definition) -> list[RuleViolation]:
+    """Every problem with a decoded definition; empty when it is sound."""
+    problems: list[RuleViolation] = []
+    _check_form(d, "", problems)
+    _check_steps(d, problems)
+    _check_estimate(d, problems)
+    _check_links(d, problems)
+    _check_title(d, problems)
+    if (d.layout == "nested") != (d.type == "program_claim"):
+        problems.append(
+            _problem(
+                "layout",
+                "A program_claim is nested (fields under `fields`); other types are flat.",
+                "program_claim 类型为嵌套格式,其他类型为平铺格式。",
+            )
+        )
     has_call = any(isinstance(r, WithinCall) for r in d.eligibility)
     if d.workflow.yearly_call != has_call:
         problems.append(
@@ -270,6 +485,10 @@ def check(d: Definition) -> list[RuleViolation]:
                 "年度申报批次(yearly_call)须与 within_call 规则同时设置。",
             )
         )
+    follow = d.workflow.follow_up
+    if follow is not None:
+        _names_a(d, "workflow.follow_up.part", follow.part, _MONEY, "an amount", problems)
+        _names_a(d, "workflow.follow_up.whole", follow.whole, _MONEY, "an amount", problems)
     return problems
 
 

@@ -7,15 +7,25 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.definition.award import format_bp
 from domain.definition.model import (
     AtMost,
-    Definition,
+    Deadline,
+    Form,
+    InPolicy,
+    LinkWindow,
+    ListedExchange,
     Maximum,
     Minimum,
     NotCombinableWith,
+    NotInFuture,
+    Ordered,
     Predicate,
     RegisteredInWuhan,
+    ShareAtLeast,
+    SumEquals,
     WithinCall,
+    YearlyWindow,
 )
 from domain.money import parse_money
 
@@ -27,6 +37,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "estimate_inputs": ("测算输入", "Calculator input"),
     "title_field": ("名称字段", "Title field"),
     "workflow": ("流程选项", "Workflow"),
+    "prior": ("事前申请", "Earlier application"),
+    "title": ("名称模板", "Title"),
     "effective_from": ("生效日期", "Effective from"),
     "effective_to": ("失效日期", "Effective to"),
 }
@@ -54,6 +66,12 @@ ATTRIBUTES: dict[str, tuple[str, str]] = {
     "per": ("计数对象", "counted per"),
     "programs": ("不可兼得的项目", "exclusive programs"),
     "experts": ("评审专家数", "experts"),
+    "pattern": ("格式", "pattern"),
+    "refused_code": ("不符时的规则代码", "code when refused"),
+    "of": ("关联字段", "field it belongs to"),
+    "days": ("天数", "days"),
+    "code": ("规则代码", "rule code"),
+    "amounts": ("各阶段金额", "amounts per stage"),
     "publicity": ("是否公示", "publicity"),
     "proposal": ("免申即享", "proposal by staff"),
     "yearly_call": ("年度申报", "yearly call"),
@@ -66,6 +84,7 @@ OPS: dict[str, tuple[str, str]] = {
     "within": ("申请额范围", "amount asked, within bounds"),
     "remaining": ("累计上限", "what is left of a total"),
     "split": ("分级承担", "split between funders"),
+    "stages": ("分阶段定额", "amount per stage"),
 }
 _PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 
@@ -115,7 +134,12 @@ def _named(section: str, item: Any, zh: bool) -> str:
     return str(label) if isinstance(label, str) else ""
 
 
-def eligibility(rule: Predicate, d: Definition, zh: bool) -> str:
+def _label(form: Form, name: str, zh: bool) -> str:
+    f = form.field(name)
+    return (f.label_zh if zh else f.label_en) if f else name
+
+
+def eligibility(rule: Predicate, d: Form, zh: bool) -> str:
     """What the rule checks, as the applicant's guide would say it."""
     if isinstance(rule, RegisteredInWuhan):
         return "注册地在武汉市" if zh else "Registered in Wuhan"
@@ -129,10 +153,37 @@ def eligibility(rule: Predicate, d: Definition, zh: bool) -> str:
     if isinstance(rule, NotCombinableWith):
         codes = "、".join(rule.programs) if zh else ", ".join(rule.programs)
         return f"不与 {codes} 重复享受" if zh else f"Not combined with {codes}"
-    f = d.field(rule.field)
-    label = (f.label_zh if zh else f.label_en) if f else rule.field
-    amount = parse_money(rule.amount).grouped()
-    if isinstance(rule, Minimum):
-        return f"{label}不低于 {amount} 元" if zh else f"{label}: at least {amount} yuan"
-    assert isinstance(rule, Maximum)
-    return f"{label}不超过 {amount} 元" if zh else f"{label}: at most {amount} yuan"
+    if isinstance(rule, Minimum | Maximum):
+        label = _label(d, rule.field, zh)
+        amount = parse_money(rule.amount).grouped()
+        if isinstance(rule, Minimum):
+            return f"{label}不低于 {amount} 元" if zh else f"{label}: at least {amount} yuan"
+        return f"{label}不超过 {amount} 元" if zh else f"{label}: at most {amount} yuan"
+    if isinstance(rule, Deadline):
+        label = _label(d, rule.field, zh)
+        return f"{label}前至少 {rule.days} 天提交" if zh else f"{rule.days} days before {label}"
+    if isinstance(rule, InPolicy):
+        label = _label(d, rule.field, zh)
+        return f"{label}在政策有效期内" if zh else f"{label} while the policy is in effect"
+    if isinstance(rule, Ordered):
+        first, then = _label(d, rule.first, zh), _label(d, rule.then, zh)
+        return f"{then}不早于{first}" if zh else f"{then} not before {first}"
+    if isinstance(rule, NotInFuture):
+        label = _label(d, rule.field, zh)
+        return f"{label}不晚于提交日" if zh else f"{label} not after submission"
+    if isinstance(rule, SumEquals):
+        field, lines = _label(d, rule.field, zh), _label(d, rule.lines, zh)
+        return f"{lines}合计等于{field}" if zh else f"{lines} add up to {field}"
+    if isinstance(rule, ShareAtLeast):
+        part, whole = _label(d, rule.part, zh), _label(d, rule.whole, zh)
+        rate = format_bp(rule.bp)
+        return f"{part}不低于{whole}的{rate}" if zh else f"{part} at least {rate} of {whole}"
+    if isinstance(rule, ListedExchange):
+        return "在可享受奖励的交易所上市" if zh else "Listed on an eligible exchange"
+    if isinstance(rule, YearlyWindow):
+        m, day = int(rule.closes[:2]), int(rule.closes[3:])
+        return f"每年1月1日至{m}月{day}日受理" if zh else f"1 January to {rule.closes} each year"
+    assert isinstance(rule, LinkWindow)
+    label = _label(d, rule.field, zh)
+    window = f"{rule.from_days}–{rule.to_days}"
+    return f"{label}后 {window} 天内提交" if zh else f"{window} days after {label}"

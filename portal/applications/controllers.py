@@ -8,7 +8,6 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from portal.applications import schemas as s
 from portal.applications import services
-from portal.applications.registry import ApplicationIn
 from portal.applications.views import application_out
 from portal.auth.callers import CHECKED_IN_STATEMENT
 from portal.auth.guards import org_member, principal_of, signed_in
@@ -35,7 +34,7 @@ class ApplicationController(Controller):
         summary="Start an application as a draft",
     )
     async def create(
-        self, ctx: Ctx, request: AnyRequest, data: JSONBody[ApplicationIn]
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[s.ApplicationBody]
     ) -> s.ApplicationOut:
         return await services.create(
             ctx.pool,

@@ -33,6 +33,20 @@ TypeName = Literal[
     "program_claim",
 ]
 
+# The body of POST /applications: `type` and its program's form. A program_claim names its
+# program (`program_code`) and nests the fields under `fields`; the other types have the fields
+# of their program's form beside `type` (see GET /programs/{code}: its `form`). Both may carry
+# `payee` and `documents`. The form's version decides what is accepted, so the shape is checked
+# against it, not here.
+ApplicationBody = Annotated[
+    dict[str, Any],
+    msgspec.Meta(
+        description="{type, ...fields} or {type: program_claim, program_code, fields}; "
+        "payee and documents on either",
+        examples=[{"type": "program_claim", "program_code": "vertical-model", "fields": {}}],
+    ),
+]
+
 
 class BreakdownOut(msgspec.Struct):
     label: str

@@ -11,15 +11,12 @@ import msgspec
 from litestar.exceptions import NotAuthorizedException
 from uuid_utils.compat import uuid7
 
-from domain.definition.documents import missing_documents
 from domain.errors import RuleViolation
-from domain.event_support import required
 from domain.fingerprint import fingerprint
 from domain.lifecycle import EDITABLE, Action, Actor, Status, next_status
 from domain.people import email_not_verified
 from portal.applications import schemas as s
-from portal.applications.registry import HANDLERS
-from portal.applications.types import Draft, TypeHandler, lines_from_rows
+from portal.applications.types import Draft, line_to_wire, lines_from_rows
 from portal.applications.views import (
     application_out,
     assemble,
@@ -32,8 +29,22 @@ from portal.applications.views import (
 )
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
+from portal.programs import engine
+from portal.programs.forms import (
+    Bound,
+    Submitted,
+    as_sent,
+    bound,
+    bound_of,
+    forget_in_effect,
+    in_effect,
+    note_in_effect,
+    program_of,
+    submitted,
+)
 from portal.programs.services import no_version_in_effect
 from sql import audit, outbox
+from sql.application_types import is_prior
 from sql.applications import ActorRef, lock, record_transition
 from sql.pool import transaction
 from sql.queries import Q
@@ -98,10 +109,6 @@ async def _write_lines(conn: asyncpg.Connection, application_id: UUID, draft: Dr
         await conn.execute(Q.insert_lines, application_id, _line_rows(draft))
 
 
-def _subject(handler: TypeHandler, data: msgspec.Struct, draft: Draft) -> str:
-    return draft.subject if draft.subject is not None else handler.subject(data)
-
-
 def _claim_exists() -> RuleViolation:
     return RuleViolation(
         "claim_exists",
@@ -114,21 +121,27 @@ def _claim_exists() -> RuleViolation:
 
 async def _drafting(
     conn: asyncpg.Connection,
-    handler: TypeHandler,
+    sent: Submitted,
     org_id: UUID,
-    data: msgspec.Struct,
     today: dt.date,
     version: int | None = None,
-) -> tuple[asyncpg.Record, Draft]:
-    """The organization and the program version in effect (one read), then the handler's draft
-    under that version, or under `version`: the one an edited draft was started under."""
-    program = handler.program_of(data)
-    org = await conn.fetchrow(Q.drafting_context, org_id, program, today)
-    if version is None and org["program_version"] is None:
-        raise await no_version_in_effect(conn, program, today)
-    draft = await handler.draft(conn, org, version or org["program_version"], data)
+) -> tuple[str, Bound, Draft]:
+    """The organization's USCC and the program version in effect (one read), then the draft
+    read against that version's form, or against `version`'s: the one an edited draft was
+    started under. A claim is read under the version of the earlier application it points to."""
+    code = await program_of(conn, sent)
+    org = await conn.fetchrow(Q.drafting_context, org_id, code, today)
+    if org["program_version"] is not None:
+        note_in_effect(code, org["program_version"], org["effective_from"], org["effective_to"])
+    elif version is None:
+        raise await no_version_in_effect(conn, code, today)
+    b = await bound(conn, code, version or org["program_version"], sent.type)
+    draft = await engine.draft(conn, b, org_id, sent)
+    if draft.program_version not in (None, b.version):  # its earlier application's governs it
+        b = await bound(conn, code, int(draft.program_version), sent.type)
+        draft = await engine.draft(conn, b, org_id, sent)
     await _check_documents(conn, org_id, draft)
-    return org, draft
+    return str(org["uscc"]), b, draft
 
 
 async def _insert_draft(
@@ -137,27 +150,28 @@ async def _insert_draft(
     today: dt.date,
     org_id: UUID,
     author: Principal,
-    data: msgspec.Struct,
+    data: Submitted,
     *,
     proposed: bool = False,
 ) -> tuple[asyncpg.Record, Draft]:
     """Check and write a new draft; returns its row (as `application_by_id` has it) and draft.
 
-    The context, the handler's reads and the documents come first (`TypeHandler.draft` only
-    reads); then one statement writes the application, its lines, the outbox row and the audit
-    event. In the caller's transaction if there is one; on its own it is a transaction by itself.
-    A type that needs no reads to draft, filed by a member of the organization, skips the
-    context: the signed-in caller carries the USCC, and the write takes the program version in
-    effect (a round trip less; `TypeHandler.draft_unread`).
+    The reads come first (the context, the earlier application, the documents); then one
+    statement writes the application, its lines, the outbox row and the audit event. In the
+    caller's transaction if there is one; on its own it is a transaction by itself. A form that
+    reads nothing to draft, filed by a member of the organization, skips the context when the
+    process has the version in effect at hand: the caller carries the USCC, and the write checks
+    that version still governs (a round trip less; a version published since costs a retry).
     """
-    handler = HANDLERS[str(type(data).__struct_config__.tag)]
     uscc = author.org_uscc if author.org_id == org_id else None
-    draft = handler.draft_unread(data) if uscc is not None else None
-    if uscc is None or draft is None:
-        org, draft = await _drafting(conn, handler, org_id, data, today)
-        uscc = str(org["uscc"])
-    else:
+    noted = in_effect(await program_of(conn, data), data.type, today) if uscc else None
+    if uscc and noted is not None and engine.reads_nothing(noted):
+        b, guard = noted, noted.version
+        draft = await engine.draft(conn, b, org_id, data)
         await _check_documents(conn, org_id, draft)
+    else:
+        uscc, b, draft = await _drafting(conn, data, org_id, today)
+        guard = None
     app_id = uuid7()  # time-ordered: its indexes grow at one end (migration 0020)
     topic = "application.proposed" if proposed else "application.created"
     token = author.unverified_token()
@@ -166,8 +180,8 @@ async def _insert_draft(
             Q.create_application,
             app_id,
             org_id,
-            handler.type,
-            handler.program_of(data),
+            data.type,
+            b.code,
             draft.program_version,
             draft.title,
             draft.payload,
@@ -175,32 +189,31 @@ async def _insert_draft(
             draft.amount_requested.fen if draft.amount_requested is not None else None,
             author.user_id,
             now,
-            fingerprint(uscc, _subject(handler, data, draft)),
+            fingerprint(uscc, draft.subject or ""),
             author.user_id if proposed else None,
             _line_rows(draft),
             topic,
             {
                 "application_id": str(app_id),
                 "org_id": str(org_id),
-                "type": handler.type,
-                "program_code": handler.program_of(data),
+                "type": data.type,
+                "program_code": b.code,
                 "action": topic.split(".")[1],
             },
             author.actor,
-            {"to_status": "draft", "actor_name": author.name, "type": handler.type},
+            {"to_status": "draft", "actor_name": author.name, "type": data.type},
             outbox.wakes_relay(topic),
             today,
             token,
+            guard,
         )
     except asyncpg.UniqueViolationError as exc:
         if exc.table_name != "applications":
             raise
         raise _claim_exists() from None
-    except asyncpg.NotNullViolationError as exc:  # no version in effect (draft_unread's case)
-        if exc.column_name != "program_version":
-            raise
-        # Drafted unread only by `create`, with no transaction open: the connection reads on.
-        raise await no_version_in_effect(conn, handler.program_of(data), today) from None
+    if row is None and guard is not None:  # another version governs now: read it
+        forget_in_effect(b.code)
+        return await _insert_draft(conn, now, today, org_id, author, data, proposed=proposed)
     if row is None:  # the cached caller's token no longer holds: nothing was written
         raise NotAuthorizedException()
     author.verified_by_statement()
@@ -213,7 +226,7 @@ async def insert_draft(
     today: dt.date,
     org_id: UUID,
     author: Principal,
-    data: msgspec.Struct,
+    data: Submitted,
     *,
     proposed: bool = False,
 ) -> UUID:
@@ -228,10 +241,11 @@ async def create(
     now: dt.datetime,
     today: dt.date,
     principal: Principal,
-    data: msgspec.Struct,
+    body: dict[str, Any] | Submitted,
     language: str,
 ) -> s.ApplicationOut:
     async with pool.acquire() as conn:
+        data = body if isinstance(body, Submitted) else await submitted(conn, body)
         # No explicit transaction: the reads need none, and the write is one statement (see
         # `_insert_draft`), a transaction by itself: no BEGIN or COMMIT round trips.
         assert principal.org_id is not None  # the route's guard: org members only
@@ -248,7 +262,9 @@ async def create(
             {"to_status": "draft", "actor_name": principal.name},
         )
     ]
-    return assemble(row, draft.lines, history, [], principal, language)
+    return assemble(
+        row, draft.lines, history, [], principal, language, await is_prior(pool, data.type)
+    )
 
 
 async def _own_locked(
@@ -258,14 +274,6 @@ async def _own_locked(
     if row is None or row["org_id"] != principal.org_id:
         raise not_found()
     return row
-
-
-async def _load(
-    conn: asyncpg.Connection, row: asyncpg.Record
-) -> tuple[TypeHandler, msgspec.Struct, list[Any]]:
-    handler = HANDLERS[row["type"]]
-    lines = lines_from_rows(await conn.fetch(Q.lines_of, row["id"]))
-    return handler, handler.join(row["payload"], lines), lines
 
 
 async def patch(
@@ -286,8 +294,8 @@ async def patch(
                 message_zh="该申请当前状态下不能修改。",
                 status=409,
             )
-        handler, current, _ = await _load(conn, row)
-        await _still_open(conn, handler, row, today)
+        b = await bound_of(conn, row)
+        await _still_open(conn, b, row, today)
         if "type" in changes and changes["type"] != row["type"]:
             raise RuleViolation(
                 "invalid_input",
@@ -295,16 +303,16 @@ async def patch(
                 field="type",
                 message_zh="申请类型不能修改。",
             )
-        merged = {**msgspec.to_builtins(current), **changes, "type": row["type"]}
-        try:
-            payload: msgspec.Struct = msgspec.convert(merged, handler.payload_type)
-        except msgspec.ValidationError as exc:
-            raise RuleViolation(
-                "invalid_input", str(exc), field=_path(exc), message_zh=f"格式不正确:{exc}"
-            ) from None
-        org, draft = await _drafting(
-            conn, handler, row["org_id"], payload, today, row["program_version"]
-        )
+        lines = [
+            line_to_wire(x, reviewed=False)
+            for x in lines_from_rows(await conn.fetch(Q.lines_of, application_id))
+        ]
+        if b.lines_field is not None and not b.lines_field.invoices:
+            for line in lines:
+                line.pop("invoice_numbers", None)
+        merged = {**as_sent(row["type"], row["payload"], lines), **changes, "type": row["type"]}
+        sent = await submitted(conn, merged)
+        uscc, b, draft = await _drafting(conn, sent, row["org_id"], today, row["program_version"])
         if row["filing_id"] is not None and draft.filing_id != row["filing_id"]:
             raise RuleViolation(
                 "invalid_input",
@@ -320,7 +328,7 @@ async def patch(
             draft.filing_id,
             draft.amount_requested.fen if draft.amount_requested is not None else None,
             now,
-            fingerprint(org["uscc"], _subject(handler, payload, draft)),
+            fingerprint(uscc, draft.subject or ""),
         )
         await conn.execute(Q.delete_lines, application_id)
         await _write_lines(conn, application_id, draft)
@@ -338,7 +346,7 @@ async def patch(
 
 async def _still_open(
     conn: asyncpg.Connection,
-    handler: TypeHandler,
+    b: Bound,
     row: asyncpg.Record,
     today: dt.date,
     *,
@@ -353,7 +361,7 @@ async def _still_open(
             message_zh=f"该项目政策已于 {window['effective_to']} 截止,草稿不能再修改。",
             status=409,
         )
-    closes_on = await handler.call_closes_on(conn, row, today) if calls else None
+    closes_on = await engine.call_closes_on(conn, b, row) if calls else None
     if closes_on is not None and today > closes_on:
         raise RuleViolation(
             "call_closed",
@@ -381,16 +389,19 @@ async def submit(
     async with transaction(pool) as conn:
         row = await _own_locked(conn, principal, application_id)
         target = next_status(
-            row["type"], Status(row["status"]), Action.SUBMIT, frozenset({Actor.APPLICANT})
+            await is_prior(conn, row["type"]),
+            Status(row["status"]),
+            Action.SUBMIT,
+            frozenset({Actor.APPLICANT}),
         )
-        handler, payload, lines = await _load(conn, row)
-        # An ended version decides nothing new (a closed call is the type's own rule at submit).
-        await _still_open(conn, handler, row, today, calls=False)
-        violations, data = await _payee_at_submit(conn, handler, row, payload)
-        violations += await handler.check_submit(conn, row, payload, lines, today)
+        b = await bound_of(conn, row)
+        lines = lines_from_rows(await conn.fetch(Q.lines_of, row["id"]))
+        # An ended version decides nothing new (a closed call is the form's own rule at submit).
+        await _still_open(conn, b, row, today, calls=False)
+        violations, data = await _payee_at_submit(conn, b, row)
+        violations += await engine.check_submit(conn, b, row, lines, today)
         if row["proposed_by"] is None:  # a 免申即享 proposal rests on staff's own sources
-            checklist = await handler.required_documents(conn, row)
-            violations += missing_documents(checklist, row["payload"].get("documents", []))
+            violations += engine.missing_docs(b, row)
         if violations:
             raise rule_problem(violations)
         await record_transition(
@@ -400,15 +411,15 @@ async def submit(
 
 
 async def _payee_at_submit(
-    conn: asyncpg.Connection, handler: TypeHandler, row: asyncpg.Record, payload: msgspec.Struct
+    conn: asyncpg.Connection, b: Bound, row: asyncpg.Record
 ) -> tuple[list[RuleViolation], dict[str, Any]]:
     """A claim that pays names its payee: its own, or the organization's account on file, copied
     in now so that a later change of that account never rewrites a submitted claim."""
-    if not handler.pays or getattr(payload, "payee", None) is not None:
+    if not b.pays or row["payload"].get("payee") is not None:
         return [], {}
     on_file = await conn.fetchval(Q.org_bank_account, row["org_id"])
     if on_file is None:
-        return [required("payee")], {}
+        return [engine.required("payee", ("收款账户", "The payee"))], {}
     await conn.execute(Q.set_payee, row["id"], on_file)
     return [], {"payee_from_account_on_file": True}
 
@@ -419,7 +430,10 @@ async def withdraw(
     async with transaction(pool) as conn:
         row = await _own_locked(conn, principal, application_id)
         target = next_status(
-            row["type"], Status(row["status"]), Action.WITHDRAW, frozenset({Actor.APPLICANT})
+            await is_prior(conn, row["type"]),
+            Status(row["status"]),
+            Action.WITHDRAW,
+            frozenset({Actor.APPLICANT}),
         )
         await record_transition(
             conn, row, action="withdraw", to_status=target, actor=_actor(principal), at=now

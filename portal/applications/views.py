@@ -15,10 +15,12 @@ from domain.errors import RuleViolation
 from domain.lifecycle import Actor, Status, allowed_actions
 from domain.money import Money, fen_text
 from portal.applications import schemas as s
-from portal.applications.registry import HANDLERS
 from portal.applications.types import Flag, StoredLine, line_to_wire
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
+from portal.programs import engine
+from portal.programs.forms import bound_of, wire, with_lines
+from sql.application_types import is_prior
 from sql.queries import Q
 
 _json = msgspec.json.Decoder()  # as sql.pool decodes jsonb
@@ -64,7 +66,6 @@ async def application_out(
     staff = is_staff(viewer)
     if row is None or not (staff or row["org_id"] == viewer.org_id):
         raise not_found()  # another organization's application does not exist for you
-    handler = HANDLERS[row["type"]]
     lines = [
         StoredLine(
             kind=kind,
@@ -91,8 +92,12 @@ async def application_out(
         history_entry(at, actor, action, _json.decode(data))
         for at, actor, action, data in row["history_rows"]
     ]
-    flags = (await handler.flags(conn, row, lines) + await same_thing(conn, row)) if staff else []
-    out = assemble(row, lines, history, flags, viewer, language)
+    flags: list[Flag] = []
+    if staff:
+        flags = await engine.flags(conn, await bound_of(conn, row), row, lines)
+        flags += await same_thing(conn, row)
+    prior = await is_prior(conn, row["type"])
+    out = assemble(row, lines, history, flags, viewer, language, prior)
     if row["status"] == "disbursed":
         out.payment, out.recovery = await payment_of(conn, application_id)
     return out
@@ -143,13 +148,11 @@ def assemble(
     flags: list[Flag],
     viewer: Principal,
     language: str,
+    prior: bool,
 ) -> s.ApplicationOut:
     """The wire form of a stored application (a row shaped as `application_by_id` returns it)."""
-    handler = HANDLERS[row["type"]]
-    payload = handler.with_lines(
-        row["payload"],
-        handler.wire(row["payload"]),
-        [line_to_wire(x, reviewed=True) for x in lines],
+    payload = with_lines(
+        row["payload"], wire(row["payload"]), [line_to_wire(x, reviewed=True) for x in lines]
     )
     who: frozenset[Any] = frozenset(viewer.roles) | (
         {Actor.APPLICANT} if row["org_id"] == viewer.org_id else set()
@@ -167,7 +170,7 @@ def assemble(
         amount_approved=_money(row["amount_approved_fen"]),
         award=award_out(row["award"], language),
         history=history,
-        allowed_actions=[str(a) for a in allowed_actions(row["type"], Status(row["status"]), who)],
+        allowed_actions=[str(a) for a in allowed_actions(prior, Status(row["status"]), who)],
         flags=[
             s.FlagOut(f.code, f.message_zh if language == "zh" else f.message, f.related)
             for f in flags

@@ -25,6 +25,7 @@ from portal.exports.services import XLSX, audit_download
 from portal.payments import schemas as s
 from portal.payments.workbook import due_workbook
 from sql import audit
+from sql.application_types import is_prior
 from sql.applications import ActorRef, lock, record_transition
 from sql.pool import transaction
 from sql.publicity import confirm_if_due
@@ -78,7 +79,10 @@ async def _record(
     batch_id: UUID | None = None,
 ) -> None:
     target = next_status(
-        row["type"], Status(row["status"]), Action.DISBURSE, frozenset(principal.roles)
+        await is_prior(conn, row["type"]),
+        Status(row["status"]),
+        Action.DISBURSE,
+        frozenset(principal.roles),
     )
     try:
         await conn.execute(

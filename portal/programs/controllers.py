@@ -2,20 +2,24 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from domain.accounts import STAFF_ROLES, Role
+from domain.errors import RuleViolation
+from portal.applications import schemas as app_schemas
 from portal.auth.guards import has_role, principal_of
 from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
-from portal.programs import proposals, services, versions
+from portal.programs import follow_ups, proposals, services, versions
 from portal.programs import schemas as s
 
 AnyRequest = Request[Any, Any, Any]
+LISTING_PROPOSALS = "ipo_domestic_claim"  # the type /ipo-proposals prepares (the API's route)
 
 
 class ProgramController(Controller):
@@ -119,7 +123,9 @@ class ProgramAdminController(Controller):
         version: FromPath[int],
         data: JSONBody[s.PreviewIn],
     ) -> s.PreviewOut:
-        return await versions.preview(ctx.pool, code, version, data, language_of(request))
+        return await versions.preview(
+            ctx.pool, code, version, data, language_of(request), ctx.today()
+        )
 
     @post(
         "/{code:str}/versions/{version:int}/publish",
@@ -172,6 +178,65 @@ class ProposalController(Controller):
     ) -> s.ProposalsOut:
         return await proposals.propose(
             ctx.pool, ctx.clock.now(), ctx.today(), principal_of(request), code, data
+        )
+
+
+class ListingController(Controller):
+    """The listing rewards' own admin routes: a stage proposed from a disclosure, and the yearly
+    follow-up of a paid award's funds."""
+
+    path = "/api/v1/admin"
+    tags = ["admin"]
+
+    @post(
+        "/ipo-proposals",
+        operation_id="propose_ipo_award",
+        status_code=201,
+        guards=[has_role(Role.REVIEWER, Role.ADMIN)],
+        responses=problems(401, 403, 404, 409, 422),
+        summary="免申即享: record a listing stage from public disclosures and propose the award",
+    )
+    async def propose_listing(
+        self, ctx: Ctx, request: AnyRequest, data: JSONBody[dict[str, Any]]
+    ) -> app_schemas.ApplicationOut:
+        """The firm's USCC beside the domestic listing reward's fields."""
+        fields = dict(data)
+        uscc = fields.pop("uscc", None)
+        if not isinstance(uscc, str):
+            raise RuleViolation(
+                "required",
+                "Give the firm's USCC.",
+                field="uscc",
+                message_zh="请填写统一社会信用代码。",
+            )
+        return await proposals.propose_one(
+            ctx.pool,
+            ctx.clock.now(),
+            ctx.today(),
+            principal_of(request),
+            LISTING_PROPOSALS,
+            uscc,
+            fields,
+            language_of(request),
+        )
+
+    @post(
+        "/applications/{application_id:uuid}/follow-ups",
+        operation_id="record_follow_up",
+        status_code=201,
+        guards=[has_role(Role.FINANCE, Role.ADMIN)],
+        responses=problems(401, 403, 404, 409, 422),
+        summary="A paid award's yearly follow-up figures; below the share, flagged",
+    )
+    async def follow_up(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        application_id: FromPath[UUID],
+        data: JSONBody[dict[str, Any]],
+    ) -> dict[str, Any]:
+        return await follow_ups.follow_up(
+            ctx.pool, ctx.clock.now(), principal_of(request), application_id, data
         )
 
 

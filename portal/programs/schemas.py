@@ -46,6 +46,14 @@ class DocumentOut(msgspec.Struct):
     label_en: str
 
 
+class PriorOut(msgspec.Struct):
+    """The earlier application a program's claims point to (an event's filing)."""
+
+    type: str
+    form: FormOut
+    documents: list[DocumentOut]
+
+
 class ProgramOut(msgspec.Struct):
     code: str
     article: str
@@ -62,6 +70,8 @@ class ProgramOut(msgspec.Struct):
     documents: list[DocumentOut] = msgspec.field(default_factory=list)
     estimate_inputs: list[str] = msgspec.field(default_factory=list)
     proposal: bool = False  # staff may propose it to a firm (免申即享)
+    type: str = "program_claim"  # the type its claims are filed as
+    prior: PriorOut | None = None
 
 
 class ProgramList(msgspec.Struct):

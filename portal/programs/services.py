@@ -8,30 +8,17 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from domain import programs as rules
-from domain.definition.award import compute
-from domain.definition.model import Definition
+from domain.definition.award import Award
+from domain.definition.model import Definition, Prior
 from domain.errors import RuleViolation
 from domain.money import Money, parse_money
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
-from portal.programs import claims
 from portal.programs import schemas as s
+from portal.programs.estimates import estimate_award
 from sql import audit
 from sql.pool import transaction
 from sql.queries import Q
-
-# Which estimate inputs each kind of program takes, and which of them it requires.
-_INPUTS: dict[str, tuple[set[str], set[str]]] = {
-    "event-support": ({"eligible_costs"}, {"eligible_costs"}),
-    "scenario-project": ({"total_investment"}, {"total_investment"}),
-    "ipo-domestic": ({"stages", "already_paid"}, {"stages"}),
-    "ipo-overseas": (
-        {"exchange", "raised_total", "invested_in_wuhan"},
-        {"exchange", "raised_total", "invested_in_wuhan"},
-    ),
-    "unveiling-award": (set(), set()),
-}
 
 
 def unknown_program(code: str) -> ProblemError:
@@ -58,17 +45,7 @@ async def no_version_in_effect(
     return unknown_program(code)
 
 
-def decode_params(kind: str, params: dict[str, Any]) -> Any:
-    """The program's parameters as its typed struct; a bad document is `invalid_params`."""
-    try:
-        return msgspec.convert(params, rules.PARAMS_BY_KIND[kind])
-    except msgspec.ValidationError as exc:
-        raise RuleViolation(
-            "invalid_params", f"Parameters: {exc}", field="params", message_zh=f"参数不正确:{exc}"
-        ) from None
-
-
-def form_out(d: Definition) -> s.FormOut:
+def form_out(d: Definition | Prior) -> s.FormOut:
     return s.FormOut(
         [
             s.FieldOut(
@@ -86,7 +63,7 @@ def form_out(d: Definition) -> s.FormOut:
     )
 
 
-def documents_out(d: Definition) -> list[s.DocumentOut]:
+def documents_out(d: Definition | Prior) -> list[s.DocumentOut]:
     return [s.DocumentOut(x.kind, x.required, x.label_zh, x.label_en) for x in d.documents]
 
 
@@ -101,12 +78,14 @@ def _out(row: asyncpg.Record, today: dt.date) -> s.ProgramOut:
         effective_from=row["effective_from"],
         effective_to=row["effective_to"],
         in_effect=row["effective_from"] <= today <= row["effective_to"],
-        params=s.params_to_wire(row["params"]),
+        params=row["params"],
     )
-    if row["kind"] == "defined":
-        d = msgspec.convert(row["params"], Definition)
-        out.form, out.documents = form_out(d), documents_out(d)
-        out.estimate_inputs, out.proposal = list(d.estimate_inputs), d.workflow.proposal
+    d = msgspec.convert(row["params"], Definition)
+    out.form, out.documents = form_out(d), documents_out(d)
+    out.estimate_inputs, out.proposal = list(d.estimate_names()), d.workflow.proposal
+    out.type = d.type
+    if d.prior is not None:
+        out.prior = s.PriorOut(d.prior.type, form_out(d.prior), documents_out(d.prior))
     return out
 
 
@@ -135,7 +114,7 @@ def version_out(v: asyncpg.Record) -> s.VersionOut:
         version=v["version"],
         effective_from=v["effective_from"],
         effective_to=v["effective_to"],
-        params=s.params_to_wire(v["params"]),
+        params=v["params"],
         note=v["note"],
         created_at=v["created_at"],
         created_by=v["created_by"],
@@ -144,31 +123,18 @@ def version_out(v: asyncpg.Record) -> s.VersionOut:
     )
 
 
-def _money(data: s.EstimateIn, field: str) -> Money:
-    return parse_money(getattr(data, field), field)
-
-
-async def _exchange_eligible(conn: asyncpg.Pool, code: str, on: dt.date) -> bool:
-    row = await conn.fetchrow(Q.exchange_on, code, on)
-    return row is not None and row["market"] == "overseas" and row["eligible"]
-
-
 async def estimate(
     pool: asyncpg.Pool, code: str, raw: dict[str, Any], today: dt.date, language: str
 ) -> s.EstimateOut:
     row = await program_on(pool, code, today)
     if not row["effective_from"] <= today <= row["effective_to"]:
         raise policy_not_in_effect(code, today)  # the nearest version, shown but not in effect
-    if row["kind"] == "defined":
-        d = msgspec.convert(row["params"], Definition)
-        amounts, paid = await claims.estimate_inputs(d, raw)
-        award = compute(d, amounts, paid)
-    else:
-        award = await _classic_estimate(pool, row, code, raw, today)
+    d = msgspec.convert(row["params"], Definition)
+    award = await estimate_award(pool, d, raw, today, row["article"])
     return estimate_out(award, row["version"], language)
 
 
-def estimate_out(award: rules.Award, version: int, language: str) -> s.EstimateOut:
+def estimate_out(award: Award, version: int, language: str) -> s.EstimateOut:
     zh = language == "zh"
     return s.EstimateOut(
         amount=str(award.amount),
@@ -180,63 +146,6 @@ def estimate_out(award: rules.Award, version: int, language: str) -> s.EstimateO
         rule=award.rule_zh if zh else award.rule_en,
         program_version=version,
     )
-
-
-async def _classic_estimate(
-    pool: asyncpg.Pool, row: asyncpg.Record, code: str, raw: dict[str, Any], today: dt.date
-) -> rules.Award:
-    """The five hand-written programs' calculators, on their fixed inputs."""
-    try:
-        data = msgspec.convert(raw, s.EstimateIn)
-    except msgspec.ValidationError as exc:
-        raise RuleViolation(
-            "invalid_input", str(exc), field="$", message_zh=f"格式不正确:{exc}"
-        ) from None
-    kind = row["kind"]
-    allowed, required = _INPUTS[kind]
-    given = {f for f in data.__struct_fields__ if getattr(data, f) is not None}
-    problems = [
-        RuleViolation(
-            "invalid_input",
-            f"{f} does not apply to {code}.",
-            field=f,
-            message_zh=f"{code} 不需要填写 {f}。",
-        )
-        for f in sorted(given - allowed)
-    ] + [
-        RuleViolation(
-            "invalid_input",
-            f"{f} is required for {code}.",
-            field=f,
-            message_zh=f"{code} 须填写 {f}。",
-        )
-        for f in sorted(required - given)
-    ]
-    if problems:
-        raise ProblemError(
-            422,
-            "invalid_input",
-            "; ".join(p.message for p in problems),
-            ";".join(p.message_zh for p in problems),
-            errors=problems,
-        )
-    params = decode_params(kind, row["params"])
-    if kind == "event-support":
-        return rules.event_support_award(params, _money(data, "eligible_costs"))
-    if kind == "scenario-project":
-        return rules.scenario_project_award(params, _money(data, "total_investment"))
-    if kind == "ipo-domestic":
-        paid = _money(data, "already_paid") if data.already_paid is not None else Money.ZERO
-        return rules.ipo_domestic_award(params, data.stages or [], paid)
-    if kind == "ipo-overseas":
-        assert data.exchange is not None
-        return rules.ipo_overseas_award(
-            params,
-            await _exchange_eligible(pool, data.exchange, today),
-            _money(data, "raised_total"),
-            _money(data, "invested_in_wuhan"),
-        )
-    return rules.unveiling_award(params)
 
 
 def _exchange_out(r: asyncpg.Record, language: str) -> s.ExchangeOut:

@@ -11,17 +11,15 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from domain import programs as rules
-from domain.definition.award import compute
 from domain.definition.check import DefinitionProblems, validated
 from domain.definition.model import Definition, NotCombinableWith
 from domain.errors import RuleViolation
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
-from portal.programs import claims
 from portal.programs import schemas as s
+from portal.programs.estimates import estimate_award
+from portal.programs.forms import NESTED
 from portal.programs.services import (
-    decode_params,
     documents_out,
     estimate_out,
     form_out,
@@ -29,6 +27,7 @@ from portal.programs.services import (
     version_out,
 )
 from sql import audit
+from sql.application_types import application_types
 from sql.pool import transaction
 from sql.queries import Q
 
@@ -55,39 +54,42 @@ def _definition_refused(problems: list[RuleViolation]) -> ProblemError:
     )
 
 
-async def _stored(conn: asyncpg.Connection, kind: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The version's document as kept: a definition checked whole, or a classic program's
-    parameters in fen."""
-    if kind == "defined":
-        try:
-            d = validated(params)
-        except DefinitionProblems as exc:
-            raise _definition_refused(exc.problems) from None
-        unknown = [
-            (i, code)
-            for i, rule in enumerate(d.eligibility)
-            if isinstance(rule, NotCombinableWith)
-            for code in rule.programs
-            if not await conn.fetchval(Q.program_exists, code)
-        ]
-        if unknown:
-            raise _definition_refused(
-                [
-                    RuleViolation(
-                        "invalid_definition",
-                        f"There is no program {code!r} to be exclusive with.",
-                        field=f"eligibility[{i}].programs",
-                        message_zh=f"不存在项目“{code}”。",
-                    )
-                    for i, code in unknown
-                ]
+async def _stored(conn: asyncpg.Connection, code: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The version's definition as kept, checked whole: its rules, the programs it names, and
+    its type (a flat form keeps the type its program's applications have always had)."""
+    try:
+        d = validated(params)
+    except DefinitionProblems as exc:
+        raise _definition_refused(exc.problems) from None
+    problems = [
+        RuleViolation(
+            "invalid_definition",
+            f"There is no program {name!r} to be exclusive with.",
+            field=f"eligibility[{i}].programs",
+            message_zh=f"不存在项目“{name}”。",
+        )
+        for i, rule in enumerate(d.eligibility)
+        if isinstance(rule, NotCombinableWith)
+        for name in rule.programs
+        if not await conn.fetchval(Q.program_exists, name)
+    ]
+    types = await application_types(conn)
+    for place, kind in (("type", d.type), ("prior.type", d.prior.type if d.prior else None)):
+        if kind is None or kind == NESTED:
+            continue
+        if kind not in types or types[kind].program_code != code:
+            problems.append(
+                RuleViolation(
+                    "invalid_definition",
+                    f"{kind!r} is not a type of this program's applications; use program_claim.",
+                    field=place,
+                    message_zh=f"“{kind}”不是本项目的申请类型,请使用 program_claim。",
+                )
             )
-        stored: dict[str, Any] = msgspec.to_builtins(d)
-        return stored
-    fen_fields = {f for f in rules.PARAMS_BY_KIND[kind].__struct_fields__ if f.endswith("_fen")}
-    decoded = decode_params(kind, s.params_from_wire(params, fen_fields))
-    classic: dict[str, Any] = msgspec.to_builtins(decoded)
-    return classic
+    if problems:
+        raise _definition_refused(problems)
+    stored: dict[str, Any] = msgspec.to_builtins(d)
+    return stored
 
 
 async def _audit(
@@ -115,7 +117,7 @@ async def create_program(
     """A new program defined as data; its first version is a draft."""
     _window(data.effective_from, data.effective_to)
     async with transaction(pool) as conn:
-        stored = await _stored(conn, "defined", data.params)
+        stored = await _stored(conn, data.code, data.params)
         made = await conn.fetchval(
             Q.insert_program,
             data.code,
@@ -158,7 +160,7 @@ async def add_version(
         program = await conn.fetchrow(Q.lock_program, code)
         if program is None:
             raise unknown_program(code)
-        stored = await _stored(conn, program["kind"], data.params)
+        stored = await _stored(conn, code, data.params)
         version = await conn.fetchval(
             Q.insert_program_version,
             code,
@@ -212,7 +214,7 @@ async def update_draft(
     _window(data.effective_from, data.effective_to)
     async with transaction(pool) as conn:
         row = await _draft(conn, code, version)
-        stored = await _stored(conn, row["kind"], data.params)
+        stored = await _stored(conn, code, data.params)
         await conn.execute(
             Q.update_draft_version,
             code,
@@ -268,12 +270,12 @@ async def publish(
 
 
 async def preview(
-    pool: asyncpg.Pool, code: str, version: int, data: s.PreviewIn, language: str
+    pool: asyncpg.Pool, code: str, version: int, data: s.PreviewIn, language: str, today: dt.date
 ) -> s.PreviewOut:
     """A version of a program defined as data, as applicants will see it, and its calculator
     on the sample inputs (what it refuses is said, not raised)."""
     row = await pool.fetchrow(Q.version_of, code, version)
-    if row is None or row["kind"] != "defined":
+    if row is None:
         raise ProblemError(
             404,
             "not_found",
@@ -284,8 +286,8 @@ async def preview(
     estimate, refused = None, []
     if data.inputs:
         try:
-            amounts, paid = await claims.estimate_inputs(d, data.inputs)
-            estimate = estimate_out(compute(d, amounts, paid), version, language)
+            award = await estimate_award(pool, d, data.inputs, today)
+            estimate = estimate_out(award, version, language)
         except (RuleViolation, ProblemError) as exc:
             found = exc.errors if isinstance(exc, ProblemError) else [exc]
             zh = language == "zh"
@@ -296,7 +298,7 @@ async def preview(
         version=version,
         form=form_out(d),
         documents=documents_out(d),
-        estimate_inputs=list(d.estimate_inputs),
+        estimate_inputs=list(d.estimate_names()),
         estimate=estimate,
         refused=refused,
     )
@@ -330,7 +332,7 @@ async def diff(pool: asyncpg.Pool, code: str, version: int, against: int) -> s.D
             {
                 "effective_from": row["effective_from"].isoformat(),
                 "effective_to": row["effective_to"].isoformat(),
-                "params": s.params_to_wire(row["params"]),
+                "params": row["params"],
             }
         )
     before, after = docs[against], docs[version]

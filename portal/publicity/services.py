@@ -12,6 +12,7 @@ from domain.publicity import publicity_period
 from portal.applications.views import not_found
 from portal.auth.principal import Principal
 from portal.publicity import schemas as s
+from sql.application_types import is_prior
 from sql.applications import ActorRef, lock, record_transition
 from sql.calendar import load_calendar
 from sql.pool import transaction
@@ -33,7 +34,10 @@ async def create_batch(
             if row is None:
                 raise not_found()
             target = next_status(
-                row["type"], Status(row["status"]), Action.PUBLICIZE, frozenset(principal.roles)
+                await is_prior(conn, row["type"]),
+                Status(row["status"]),
+                Action.PUBLICIZE,
+                frozenset(principal.roles),
             )
             await conn.execute(
                 Q.insert_item, batch["id"], application_id, row["amount_approved_fen"]

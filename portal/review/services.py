@@ -11,13 +11,12 @@ from uuid import UUID
 import asyncpg
 
 from domain.accounts import STAFF_ROLES
+from domain.definition.award import Award
 from domain.errors import RuleViolation
-from domain.event_support import ReviewedLine, review_lines
 from domain.lifecycle import Action, Status, check_decision, next_status
 from domain.money import Money, parse_money
-from domain.programs import Award
+from domain.review import ReviewedLine, check_scores, review_lines
 from portal.applications import schemas as s
-from portal.applications.registry import HANDLERS
 from portal.applications.types import StoredLine, lines_from_rows
 from portal.applications.views import (
     application_out,
@@ -27,6 +26,9 @@ from portal.applications.views import (
     summary,
 )
 from portal.auth.principal import Principal
+from portal.programs import engine
+from portal.programs.forms import bound_of
+from sql.application_types import is_prior
 from sql.applications import ActorRef, lock, record_transition, take_reference
 from sql.pool import transaction
 from sql.publicity import confirm
@@ -86,17 +88,16 @@ async def _approve(
     now: dt.datetime,
     today: dt.date,
 ) -> dict[str, Any]:
-    handler = HANDLERS[row["type"]]
+    b = await bound_of(conn, row)
     lines = lines_from_rows(await conn.fetch(Q.lines_of, row["id"]))
-    payload = handler.join(row["payload"], lines)
-    await handler.check_approve(conn, row, payload, lines, today)
+    await engine.check_decision(conn, b, row, lines, today)
     reference = row["reference"] or await take_reference(conn, row["type"], today.year)
     await conn.execute(Q.set_reference, row["id"], reference)
     reviewed = [
         ReviewedLine(x.amount, x.approved if x.approved is not None else x.amount, x.cut_reason)
         for x in lines
     ]
-    award = await handler.award(conn, row, payload, reviewed)
+    award = await engine.award(conn, b, row, lines)
     if award is None:  # a filing: recognition, no money
         return {"reference": reference}
     year = today.year
@@ -128,7 +129,10 @@ async def uphold(
     """An objection upheld: the award is withdrawn (its reservation released) and the
     application goes back to review; every objection still open on it is resolved as upheld."""
     target = next_status(
-        row["type"], Status(row["status"]), Action.UPHOLD_OBJECTION, frozenset(principal.roles)
+        await is_prior(conn, row["type"]),
+        Status(row["status"]),
+        Action.UPHOLD_OBJECTION,
+        frozenset(principal.roles),
     )
     if row["amount_approved_fen"] is not None:
         await conn.execute(
@@ -172,7 +176,12 @@ async def decide(
         row = await lock(conn, application_id)
         if row is None:
             raise not_found()
-        target = next_status(row["type"], Status(row["status"]), action, frozenset(principal.roles))
+        target = next_status(
+            await is_prior(conn, row["type"]),
+            Status(row["status"]),
+            action,
+            frozenset(principal.roles),
+        )
         check_decision(
             action,
             declared_no_conflict=data.declare_no_conflict,
@@ -211,22 +220,25 @@ async def _decide(
     """Pass, return, reject or approve, with what each writes besides the status."""
     application_id = row["id"]
     if action == Action.PASS:
-        await HANDLERS[row["type"]].check_pass(conn, row)
-        if data.approved_lines and HANDLERS[row["type"]].lines_name(row["payload"]) is None:
+        b = await bound_of(conn, row)
+        needed = engine.experts(b)
+        if needed:
+            check_scores(await conn.fetchval(Q.scores_count, application_id), needed)
+        if data.approved_lines and b.lines_field is None:
             raise RuleViolation(
                 "invalid_input",
                 "This application has no lines to approve.",
                 field="approved_lines",
                 message_zh="该申请没有可核定的明细行。",
             )
-        if HANDLERS[row["type"]].line_kind != "budget":
+        if b.line_kind != "budget":
             lines = lines_from_rows(await conn.fetch(Q.lines_of, application_id))
             extra |= await _pass_lines(conn, application_id, lines, data)
         if data.approved_fields:
             approved = {
                 k: parse_money(v, f"approved_fields.{k}") for k, v in data.approved_fields.items()
             }
-            extra |= await HANDLERS[row["type"]].approve_fields(conn, row, approved)
+            extra |= await engine.approve_fields(conn, b, row, approved)
         await conn.execute(Q.set_passed, application_id, principal.user_id)
     elif action == Action.APPROVE:
         extra |= await _approve(conn, row, principal, now, today)
@@ -241,7 +253,7 @@ async def _decide(
         comment=data.comment,
         data=extra,
     )
-    if target == Status.APPROVED and not await HANDLERS[row["type"]].publicized(conn, row):
+    if target == Status.APPROVED and not engine.publicized(await bound_of(conn, row)):
         # A program paid without publicity: confirmed at once, ready for finance.
         await confirm(conn, await conn.fetchrow(Q.application_for_update, application_id), now)
 

@@ -225,6 +225,21 @@
         });
       });
       empty.hidden = list.querySelector("li[data-doc]") !== null;
+      tick();
+    }
+
+    // The checklist follows the documents held: each kind held is ticked.
+    function tick() {
+      var held = {};
+      list.querySelectorAll('input[name$="-kind"]').forEach(function (input) {
+        held[input.value] = true;
+      });
+      document.querySelectorAll("#checklist li[data-kind]").forEach(function (li) {
+        var done = held[li.getAttribute("data-kind")] === true;
+        var required = li.querySelector(".req") !== null;
+        li.className = done ? "ok" : (required ? "missing" : "");
+        li.firstChild.nodeValue = (done ? "✓" : "○") + li.firstChild.nodeValue.slice(1);
+      });
     }
 
     function add(doc, kindLabel) {

@@ -17,14 +17,12 @@ from portal.web.applicant.editing import EditPages
 from portal.web.applicant.files import FilePages
 from portal.web.applicant.inbox import InboxPages
 from portal.web.applicant.organization import OrganizationPages
-from portal.web.applicant.program_form import ProgramFormPages
 from portal.web.errors import PAGE_EXCEPTION_HANDLERS
 
 
 class ApplicantPages(
     DashboardPages,
     EditPages,
-    ProgramFormPages,
     FilePages,
     InboxPages,
     OrganizationPages,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.event_support import WUHAN_DISTRICTS as _DISTRICTS
+from domain.districts import WUHAN_DISTRICTS as _DISTRICTS
 from domain.lifecycle import STATUS_ZH
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -804,7 +804,7 @@ _APPLICANT: dict[str, tuple[str, str]] = {
     "topic_application.disburse": ("资金拨付", "Paid"),
     "topic_application.lapse": ("备案失效", "Filing lapsed"),
     "topic_application.uphold_objection": ("异议成立,重新审核", "Objection upheld"),
-    "topic_overseas.recovery_due": ("资金追回提醒", "Recovery due"),
+    "topic_follow_up.recovery_due": ("资金追回提醒", "Recovery due"),
     "topic_reminder.claim_deadline": ("兑现申报截止提醒", "Claim deadline reminder"),
     "topic_objection.lodged": ("收到异议", "Objection lodged"),
     "topic_reminder.review_sla": ("审核超时提醒", "Review reminder"),

@@ -7,13 +7,12 @@ FROM jsonb_to_recordset($2::jsonb) AS l (line_no integer, kind text, category te
 
 -- name: drafting_context
 -- What a new or edited draft is checked against, in one round trip: the organization (as
--- org_by_id has it) and the version of program $2 in effect on $3, with its parameters (a
--- program defined as data: its definition).
+-- org_by_id has it) and the version of program $2 in effect on $3 with its window (its
+-- definition is read once per process: a published version never changes).
 SELECT o.id, o.name, o.uscc, o.district_code, o.contact_name, o.contact_phone,
-       v.version AS program_version, v.params::text AS program_params, p.kind AS program_kind
+       v.version AS program_version, v.effective_from, v.effective_to
 FROM organizations o
 LEFT JOIN program_versions v ON v.program_code = $2 AND v.version = program_version_on($2, $3)
-LEFT JOIN programs p ON p.code = v.program_code
 WHERE o.id = $1;
 
 -- name: create_application
@@ -25,7 +24,8 @@ WHERE o.id = $1;
 -- (portal.auth.callers): nothing is written, and no row returned, unless in this statement's
 -- snapshot the token still holds (live_tokens, unexpired) for user $10, a member of organization
 -- $2: what principal_by_token and the route's guard require. NULL: the caller was read for this
--- request.
+-- request. $22: the version the draft was checked against without reading (the process's note of
+-- the version in effect): nothing is written unless it is still the one in effect on $20.
 WITH caller AS (
     SELECT $21::bytea IS NULL OR EXISTS (
         SELECT FROM live_tokens c
@@ -38,6 +38,7 @@ WITH caller AS (
            $6::text, $7::jsonb, $8::uuid, $9::bigint, $10::uuid, $11::timestamptz, $11::timestamptz, $12::text,
            $13::uuid
     FROM caller WHERE caller.holds
+      AND ($22::integer IS NULL OR program_version_on($4, $20::date) IS NOT DISTINCT FROM $22)
     RETURNING *
 ), lines AS (
     INSERT INTO application_lines (application_id, line_no, kind, category, description, amount_fen,
@@ -192,13 +193,13 @@ WHERE org_id = $1 AND type = $2 AND id IS DISTINCT FROM $3::uuid
 ORDER BY created_at;
 
 -- name: follow_ups_due
-SELECT year FROM overseas_follow_ups WHERE application_id = $1 AND recovery_due ORDER BY year;
+SELECT year FROM follow_ups WHERE application_id = $1 AND recovery_due ORDER BY year;
 
 -- name: upsert_follow_up
-INSERT INTO overseas_follow_ups (application_id, year, raised_total_fen, invested_fen, recovery_due, note, recorded_by, recorded_at)
+INSERT INTO follow_ups (application_id, year, whole_fen, part_fen, recovery_due, note, recorded_by, recorded_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (application_id, year) DO UPDATE SET raised_total_fen = EXCLUDED.raised_total_fen,
-    invested_fen = EXCLUDED.invested_fen, recovery_due = EXCLUDED.recovery_due, note = EXCLUDED.note,
+ON CONFLICT (application_id, year) DO UPDATE SET whole_fen = EXCLUDED.whole_fen,
+    part_fen = EXCLUDED.part_fen, recovery_due = EXCLUDED.recovery_due, note = EXCLUDED.note,
     recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at;
 
 -- name: org_by_uscc
@@ -236,3 +237,6 @@ UPDATE applications SET payload = jsonb_set(payload, '{payee}', $2::jsonb) WHERE
 
 -- name: set_approved_fields
 UPDATE applications SET payload = jsonb_set(payload, '{approved}', $2::jsonb) WHERE id = $1;
+
+-- name: application_types
+SELECT type, program_code, prior, prefix FROM application_types ORDER BY type;

@@ -161,20 +161,24 @@ ON CONFLICT (subject, kind) DO NOTHING
 RETURNING kind;
 
 -- name: claim_deadline_candidates
--- Recognized filings whose event has ended, whose claim window closes within $2 days, and with
--- no claim submitted yet (a draft or returned claim still has to be submitted in time).
+-- Recognized earlier applications (filings) whose claim window, as their program's link_window
+-- rule says (days after one of their dates), closes within $2 days, and with no claim
+-- submitted yet (a draft or returned claim still has to be submitted in time).
 SELECT a.id, a.org_id, a.type, a.program_code, a.reference, a.title,
-       (a.payload->>'ends_on')::date
-         + coalesce((pv.params->>'claim_window_days')::int, 90) AS last_day
+       (a.payload ->> (w.rule ->> 'field'))::date + (w.rule ->> 'to_days')::int AS last_day
 FROM applications a
+JOIN application_types t ON t.type = a.type AND t.prior
 JOIN program_versions pv ON pv.program_code = a.program_code AND pv.version = a.program_version
-WHERE a.type = 'event_filing' AND a.status = 'recognized'
-  AND (a.payload->>'ends_on')::date < $1
-  AND (a.payload->>'ends_on')::date + coalesce((pv.params->>'claim_window_days')::int, 90)
+CROSS JOIN LATERAL (
+    SELECT jsonb_path_query_first(pv.params, '$.eligibility[*] ? (@.rule == "link_window")') AS rule
+) w
+WHERE a.status = 'recognized' AND w.rule IS NOT NULL
+  AND (a.payload ->> (w.rule ->> 'field'))::date < $1
+  AND (a.payload ->> (w.rule ->> 'field'))::date + (w.rule ->> 'to_days')::int
       BETWEEN $1 AND $1 + $2::int
   AND NOT EXISTS (
       SELECT 1 FROM applications c
-      WHERE c.filing_id = a.id AND c.type = 'event_claim'
+      WHERE c.filing_id = a.id
         AND c.status NOT IN ('draft', 'returned', 'withdrawn', 'rejected', 'lapsed'))
 ORDER BY a.id;
 

@@ -118,7 +118,7 @@ WHERE v.program_code = $1 AND v.version = $2;
 
 -- name: definition_text
 -- A version's definition as the text it is stored as (the portal decodes each text once).
-SELECT p.kind, v.params::text AS params
+SELECT p.article, v.params::text AS params, v.status
 FROM program_versions v JOIN programs p ON p.code = v.program_code
 WHERE v.program_code = $1 AND v.version = $2;
 
@@ -130,13 +130,21 @@ SELECT allocated_fen, reserved_fen, spent_fen FROM budgets WHERE program_code = 
 -- name: live_of_program_for_org
 -- The organization's other live applications of the program (submitted and on; not dead).
 SELECT count(*) FROM applications
-WHERE program_code = $1 AND org_id = $2 AND id <> $3
+WHERE program_code = $1 AND org_id = $2 AND id IS DISTINCT FROM $3::uuid
   AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed');
 
 -- name: live_of_program_naming
--- Every other live application of the program, with what it names in field $2.
-SELECT payload -> 'fields' ->> $2 AS named FROM applications
-WHERE program_code = $1 AND id <> $3 AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed');
+-- Every other live application of the program (of organization $4 only, when given), with what
+-- it names in field $2, whatever its layout.
+SELECT coalesce(payload -> 'fields', payload) ->> $2 AS named FROM applications
+WHERE program_code = $1 AND id <> $3 AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed')
+  AND ($4::uuid IS NULL OR org_id = $4);
+
+-- name: live_of_program_for_org_rows
+-- The organization's other live applications of the program ($3 NULL: all of them).
+SELECT id, payload FROM applications
+WHERE program_code = $1 AND org_id = $2 AND id IS DISTINCT FROM $3::uuid
+  AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed');
 
 -- name: org_live_programs
 SELECT DISTINCT program_code FROM applications
@@ -144,8 +152,10 @@ WHERE org_id = $1 AND id <> $2 AND status NOT IN ('draft', 'withdrawn', 'rejecte
 
 -- name: awarded_in_program
 -- The organization's other awards in the program, each with what it names in field $4.
-SELECT amount_approved_fen AS amount_fen, payload -> 'fields' ->> $4 AS named FROM applications
-WHERE program_code = $1 AND org_id = $2 AND id <> $3 AND amount_approved_fen IS NOT NULL;
+SELECT amount_approved_fen AS amount_fen, coalesce(payload -> 'fields', payload) ->> $4 AS named
+FROM applications
+WHERE program_code = $1 AND org_id = $2 AND id IS DISTINCT FROM $3::uuid
+  AND amount_approved_fen IS NOT NULL;
 
 -- name: version_of
 SELECT v.*, p.kind FROM program_versions v JOIN programs p ON p.code = v.program_code

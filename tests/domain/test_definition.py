@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.definition import fields
-from domain.definition.award import compute
+from domain.definition.award import article_number, compute, rule_text
 from domain.definition.check import DefinitionProblems, check, validated
 from domain.definition.model import (
     Cap,
@@ -72,7 +72,7 @@ def ceilings(d: Definition, paid: Money) -> list[Money]:
 
 @settings(max_examples=300, deadline=None)
 @given(d=definitions(), costs=fen, paid=fen)
-def test_the_award_never_passes_a_cap_is_whole_fen_and_its_lines_add_up(
+def test_the_award_never_passes_a_cap_is_whole_fen_and_its_last_line_is_it(
     d: Definition, costs: int, paid: int
 ) -> None:
     assert check(d) == []
@@ -87,7 +87,12 @@ def test_the_award_never_passes_a_cap_is_whole_fen_and_its_lines_add_up(
         return
     assert type(award.amount.fen) is int and award.amount.fen >= 0
     assert all(type(b.amount.fen) is int for b in award.breakdown)
-    assert sum((b.amount for b in award.breakdown), Money.ZERO) == award.amount
+    split = next((s for s in d.award if isinstance(s, Split)), None)
+    if split is not None:  # the funders' shares add up to the award
+        shares = award.breakdown[-len(split.shares) :]
+        assert sum((b.amount for b in shares), Money.ZERO) == award.amount
+    else:  # the last line leaves the award
+        assert award.breakdown[-1].amount == award.amount
     for ceiling in ceilings(d, Money(paid)):
         assert award.amount <= ceiling
     assert compute(d, {"costs": Money(costs)}, Money(paid)) == award  # the same every time
@@ -100,8 +105,8 @@ def test_a_rate_then_a_cap_explains_itself() -> None:
     award = compute(d, {"costs": Money.yuan(20_000_000)})
     assert award.amount == Money.yuan(5_000_000) and award.capped
     assert [(b.label_zh, str(b.amount)) for b in award.breakdown] == [
-        ("30% × 费用 20,000,000.00", "6000000.00"),
-        ("封顶 5,000,000.00", "-1000000.00"),
+        ("30% × 20,000,000.00 = 6,000,000.00", "6000000.00"),
+        ("封顶 5,000,000.00", "5000000.00"),
     ]
     assert award.rule_zh == "min(30% × 费用, 5,000,000.00)"
     assert award.rule_en == "min(30% × Costs, 5,000,000.00)"
@@ -161,4 +166,24 @@ def test_fields_are_read_strictly_and_typed() -> None:
         "fields.x",
     ]
     assert [p.field for p in fields.missing(d, values)] == ["fields.day"]
-    assert msgspec.json.encode(fields.to_store({"costs": Money(1250)})) == b'{"costs":1250}'
+    assert msgspec.json.encode(fields.to_store(d, {"costs": Money(1250)})) == b'{"costs":1250}'
+
+
+@pytest.mark.parametrize(
+    ("zh", "number"),
+    [
+        ("三", 3),
+        ("十", 10),
+        ("十一", 11),
+        ("二十", 20),
+        ("二十三", 23),
+        ("十十", None),
+        ("x", None),
+    ],
+)
+def test_an_article_is_cited_in_english_numerals(zh: str, number: int | None) -> None:
+    assert article_number(zh) == number
+    d = Definition(fields=(BASE,), award=(Input(field="costs"), Rate(bp=5000)))
+    zh_rule, en_rule = rule_text(d, zh)
+    assert zh_rule.endswith(f"(第{zh}条)")
+    assert en_rule.endswith(f" (art. {number if number is not None else zh})")

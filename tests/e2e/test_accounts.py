@@ -13,7 +13,6 @@ import msgspec
 import oidc_provider_mock
 
 from domain.clock import FrozenClock
-from portal.applications.registry import HANDLERS
 from sql.settings import Settings
 from tests.e2e.conftest import LiveServer, screenshot, serve
 from tests.factories import PASSWORD, make_uscc
@@ -85,7 +84,7 @@ async def test_register_verify_invite_accept_submit_and_reset(
             "/api/v1/auth/token", json={"email": "boss@example.cn", "password": PASSWORD}
         )
         auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        documents = await checklist(api, auth, HANDLERS["event_filing"].documents)
+        documents = await checklist(api, auth, "event_filing")
         body = filing_body(documents=documents)
         r = await api.post("/api/v1/applications", json=body, headers=auth)
         assert r.status_code == 201, r.text

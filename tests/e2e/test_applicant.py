@@ -102,7 +102,8 @@ async def test_an_organizer_goes_from_registration_to_a_submitted_claim(
     await page.wait_for_url("**/app")
 
     # A filing through the form: the draft is made, then filled and saved as we go.
-    await page.get_by_role("link", name="+ 重大活动事前备案").click()
+    await page.get_by_role("link", name="+ 新建申报").click()
+    await page.get_by_role("link", name="开始申报:重大活动事前备案").click()
     await page.get_by_role("button", name="创建草稿并开始填写").click()
     await page.wait_for_url("**/edit")
     await page.get_by_label("名称", exact=True).fill(TITLE)

@@ -85,7 +85,7 @@ async def test_an_admin_publishes_a_program_and_a_firm_applies_on_its_form(
     await page.goto(url + "/app/new")
     card = page.locator('[data-program="ai-training-subsidy"]')
     await card.get_by_role("button", name="开始").click()
-    await page.locator("#program-form").wait_for()
+    await page.wait_for_url("**/edit")
     await page.get_by_label("培训项目").fill("大模型工程师培训")
     await page.locator('select[name="costs-0-category"]').select_option("tuition")
     await page.locator('input[name="costs-0-description"]').fill("学费")
@@ -94,7 +94,7 @@ async def test_an_admin_publishes_a_program_and_a_firm_applies_on_its_form(
     await page.locator("#payee-bank").fill("汉口银行")
     await page.locator("#payee-account_no").fill("6217000000000009")
     await page.get_by_role("button", name="保存草稿").click()
-    await page.locator("#done").wait_for()
+    await page.wait_for_url("**/edit?saved=true")
     for kind, name in (("contract", "培训合同.pdf"), ("invoice", "培训发票.pdf")):
         await page.get_by_label("材料类型").select_option(kind)
         await page.locator("#doc-file").set_input_files(
@@ -102,8 +102,11 @@ async def test_an_admin_publishes_a_program_and_a_firm_applies_on_its_form(
         )
         await page.get_by_role("button", name="上传", exact=True).click()
         await page.get_by_role("link", name=name).wait_for()
-    assert await page.locator("#checklist li.ok").count() == 2
+    assert await page.locator("#checklist li.ok").count() == 2  # ticked as each is uploaded
+    await page.locator("#save-status", has_text="已保存").wait_for()
     await screenshot(page, "app-program-form")
+    await page.get_by_role("button", name="下一步:核对并提交").click()
+    await page.wait_for_url("**/review")
     await page.get_by_role("button", name="确认提交").click()
     await page.locator("#app-status", has_text="已提交").wait_for()
     await page.locator("#facts", has_text="大模型工程师培训").wait_for()

@@ -21,6 +21,8 @@ from tests.portal.flows import (
     claim_body,
     create,
     decide,
+    definition,
+    event_rule,
     filing_body,
     ok,
     recognized_filing,
@@ -287,10 +289,10 @@ async def test_recognition_after_the_start_is_refused_and_the_filing_lapses(
     clock.set_date(STARTS)
     r = await decide(client, appr, filing["id"], "approve")
     assert (r.status_code, r.json()["code"]) == (409, "filing_lapsed")
-    from sql.event_support import lapse_due_filings
+    from sql.priors import lapse_due
 
-    assert await lapse_due_filings(pool, clock.today(), clock.now()) == 1
-    assert await lapse_due_filings(pool, clock.today(), clock.now()) == 0  # safe to run twice
+    assert await lapse_due(pool, clock.today(), clock.now()) == 1
+    assert await lapse_due(pool, clock.today(), clock.now()) == 0  # safe to run twice
     got = (await client.get(f"/api/v1/applications/{filing['id']}", headers=bearer(a))).json()
     assert got["status"] == "lapsed"
     assert "application.lapse" in [r["topic"] for r in await pool.fetch("SELECT topic FROM outbox")]
@@ -450,12 +452,7 @@ async def test_a_new_program_version_never_changes_an_award(
     body = {
         "effective_from": clock.today().isoformat(),
         "effective_to": "2027-05-31",
-        "params": {
-            "rate_bp": 1000,
-            "cap": "100.00",
-            "filing_lead_days": 30,
-            "claim_window_days": 90,
-        },
+        "params": event_rule(await definition(client, "event-support"), rate_bp=1000, cap="100.00"),
     }
     await ok(
         await client.post(
@@ -472,12 +469,15 @@ async def test_a_new_program_version_never_changes_an_award(
 async def test_a_filing_is_drafted_under_the_version_in_effect_on_its_day(
     client: AsyncTestClient, people: dict[str, Any], clock: FrozenClock, pool: asyncpg.Pool
 ) -> None:
-    """The filing's write takes the version itself (no read before it): the day decides."""
+    """The day decides. The second filing is drafted without a read, under the version the
+    process noted (1), which the write finds no longer governs: it is drafted again under 2."""
     a, admin = people["applicant"], people["admin"]
     body = {
         "effective_from": "2026-04-01",
         "effective_to": "2027-05-31",
-        "params": {"rate_bp": 4000, "cap": "1500000.00", "filing_lead_days": 20},
+        "params": event_rule(
+            await definition(client, "event-support"), rate_bp=4000, cap="1500000.00", lead_days=20
+        ),
     }
     await ok(
         await client.post(
@@ -512,10 +512,8 @@ async def test_a_program_with_no_version_takes_no_drafts_and_nothing_is_written(
     assert (r.status_code, r.json()["code"]) == (422, "policy_not_in_effect")
     assert "event-support" in r.json()["detail"]
     # No such program at all: unknown, as before.
-    await pool.execute("DELETE FROM programs WHERE code = 'event-support'")
-    r = await client.post(
-        "/api/v1/applications", json=filing_body(), headers=bearer(people["applicant"])
-    )
+    body = {"type": "program_claim", "program_code": "no-such-program", "fields": {}}
+    r = await client.post("/api/v1/applications", json=body, headers=bearer(people["applicant"]))
     assert (r.status_code, r.json()["code"]) == (404, "unknown_program")
     assert await pool.fetchrow(COUNTS) == before
 
@@ -532,15 +530,19 @@ async def test_a_version_whose_window_has_ended_governs_no_new_draft(
     body = {
         "effective_from": "2026-03-02",
         "effective_to": "2026-06-30",
-        "params": {"rate_bp": 4000, "cap": "1500000.00", "filing_lead_days": 20},
+        "params": event_rule(
+            await definition(client, "event-support"), rate_bp=4000, cap="1500000.00", lead_days=20
+        ),
     }
     url = "/api/v1/admin/programs/event-support/versions"
     await ok(await client.post(url, json=body | {"publish": True}, headers=bearer(admin)), 201)
-    body["params"] = {
-        "stage_amounts": {"tutoring": "1.00", "accepted": "1.00", "listed": "1.00"},
-        "total_cap": "3.00",
-        "exclusive_with_overseas": True,
+    body["params"] = await definition(client, "ipo-domestic")
+    body["params"]["award"][0]["amounts"] = {
+        "tutoring": "1.00",
+        "accepted": "1.00",
+        "listed": "1.00",
     }
+    body["params"]["award"][1]["total"] = "3.00"
     await ok(
         await client.post(
             url.replace("event-support", "ipo-domestic"),

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from domain.clock import FrozenClock
 from tests.factories import bearer, make_uscc, register
 from tests.portal.conftest import StaffFactory
-from tests.portal.flows import PAYEE, decide, ok, submit
+from tests.portal.flows import PAYEE, decide, definition, ok, submit
 
 DATES = {"tutoring": "2025-06-01", "accepted": "2025-12-01", "listed": "2026-02-20"}
 
@@ -102,18 +102,17 @@ async def test_stages_in_any_order_pay_each_once_and_never_past_the_cap(
 async def test_cap_reached_under_a_smaller_cap(
     client: AsyncTestClient, team: dict[str, Any], clock: FrozenClock
 ) -> None:
+    rule = await definition(client, "ipo-domestic")
+    rule["award"][0]["amounts"] = {
+        "tutoring": "2000000.00",
+        "accepted": "2000000.00",
+        "listed": "4000000.00",
+    }
+    rule["award"][1]["total"] = "3000000.00"
     body = {
         "effective_from": clock.today().isoformat(),
         "effective_to": "2027-05-31",
-        "params": {
-            "stage_amounts": {
-                "tutoring": "2000000.00",
-                "accepted": "2000000.00",
-                "listed": "4000000.00",
-            },
-            "total_cap": "3000000.00",
-            "exclusive_with_overseas": True,
-        },
+        "params": rule,
     }
     await ok(
         await client.post(

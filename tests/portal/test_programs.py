@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.factories import bearer, register
 from tests.portal.conftest import StaffFactory
+from tests.portal.flows import definition, event_rule
 
 CODES = {"event-support", "ipo-domestic", "ipo-overseas", "scenario-project", "unveiling-award"}
 # The policy's other money articles, as programs defined as data (API.md).
@@ -37,24 +38,34 @@ async def test_programs_list_with_policy_defaults(client: AsyncTestClient) -> No
     assert (ev["article"], ev["version"], ev["kind"], ev["in_effect"]) == (
         "十一",
         1,
-        "event-support",
+        "defined",
         True,
     )
-    assert ev["params"] == {
-        "rate_bp": 5000,
-        "cap": "2000000.00",
-        "filing_lead_days": 30,
-        "claim_window_days": 90,
+    assert ev["params"]["award"] == [
+        {"op": "input", "field": "expense_lines"},
+        {"op": "rate", "bp": 5000},
+        {"op": "cap", "amount": "2000000.00"},
+    ]
+    assert ev["params"]["prior"]["eligibility"][0] == {
+        "rule": "deadline",
+        "field": "starts_on",
+        "days": 30,
+        "code": "filing_too_late",
     }
-    assert items["ipo-domestic"]["params"]["stage_amounts"] == {
+    assert ev["params"]["eligibility"][0]["to_days"] == 90
+    domestic = items["ipo-domestic"]["params"]["award"]
+    assert domestic[0]["amounts"] == {
         "tutoring": "2000000.00",
         "accepted": "2000000.00",
         "listed": "4000000.00",
     }
-    assert items["ipo-domestic"]["params"]["total_cap"] == "8000000.00"
-    assert items["ipo-overseas"]["params"]["amount"] == "6000000.00"
-    assert items["scenario-project"]["params"] == {"rate_bp": 3000, "cap": "1000000.00"}
-    assert items["unveiling-award"]["params"] == {"amount": "1000000.00"}
+    assert domestic[1]["total"] == "8000000.00"
+    assert items["ipo-overseas"]["params"]["award"][0]["amount"] == "6000000.00"
+    assert items["scenario-project"]["params"]["award"][1:] == [
+        {"op": "rate", "bp": 3000},
+        {"op": "cap", "amount": "1000000.00"},
+    ]
+    assert items["unveiling-award"]["params"]["award"][0]["amount"] == "1000000.00"
     for p in items.values():
         assert p["title_zh"] and p["title_en"]
 
@@ -183,12 +194,9 @@ async def test_new_version_applies_from_its_date_and_keeps_the_old(
         "effective_from": "2026-03-02",
         "effective_to": "2027-05-31",
         "note": "2026 调整",
-        "params": {
-            "rate_bp": 4000,
-            "cap": "1500000.00",
-            "filing_lead_days": 20,
-            "claim_window_days": 60,
-        },
+        "params": event_rule(
+            await definition(client, "event-support"), rate_bp=4000, cap="1500000.00", lead_days=20
+        ),
     }
     r = await client.post(
         "/api/v1/admin/programs/event-support/versions",
@@ -196,12 +204,12 @@ async def test_new_version_applies_from_its_date_and_keeps_the_old(
         headers=bearer(admin),
     )
     assert r.status_code == 201, r.text
-    assert r.json()["version"] == 2 and r.json()["params"]["cap"] == "1500000.00"
+    assert r.json()["version"] == 2 and r.json()["params"]["award"][2]["amount"] == "1500000.00"
     out = (await estimate(client, "event-support", {"eligible_costs": "5000000.00"})).json()
     assert (out["amount"], out["program_version"]) == ("1500000.00", 2)
     detail = (await client.get("/api/v1/programs/event-support")).json()
     assert [v["version"] for v in detail["versions"]] == [1, 2]
-    assert detail["versions"][0]["params"]["cap"] == "2000000.00"
+    assert detail["versions"][0]["params"]["award"][2]["amount"] == "2000000.00"
 
 
 async def test_a_day_outside_every_window_shows_the_program_but_estimates_nothing(
@@ -220,7 +228,7 @@ async def test_a_version_that_ends_before_it_starts_is_refused(
     client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool
 ) -> None:
     admin = await staff("admin")
-    params = {"rate_bp": 4000, "cap": "1.00", "filing_lead_days": 30, "claim_window_days": 90}
+    params = event_rule(await definition(client, "event-support"), rate_bp=4000, cap="1.00")
     body = {"effective_from": "2026-06-01", "effective_to": "2026-05-31", "params": params}
     r = await client.post(
         "/api/v1/admin/programs/event-support/versions",
@@ -234,26 +242,32 @@ async def test_a_version_that_ends_before_it_starts_is_refused(
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("step", "change"),
     [
-        {"rate_bp": 20000, "cap": "1.00", "filing_lead_days": 30, "claim_window_days": 90},
-        {"rate_bp": 5000, "cap": "-1.00", "filing_lead_days": 30, "claim_window_days": 90},
-        {"rate_bp": 5000, "cap": 100, "filing_lead_days": 30, "claim_window_days": 90},
-        {"rate_bp": 5000, "cap": "1.00", "surprise": True},
-        {"rate_bp": "half", "cap": "1.00"},
+        (1, {"bp": 20000}),
+        (2, {"amount": "-1.00"}),
+        (2, {"amount": 100}),
+        (2, {"surprise": True}),
+        (1, {"bp": "half"}),
     ],
 )
 async def test_bad_version_params_are_refused(
-    client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool, params: dict[str, Any]
+    client: AsyncTestClient,
+    staff: StaffFactory,
+    pool: asyncpg.Pool,
+    step: int,
+    change: dict[str, Any],
 ) -> None:
     admin = await staff("admin")
+    params = await definition(client, "event-support")
+    params["award"][step] |= change
     body = {"effective_from": "2026-03-02", "effective_to": "2027-05-31", "params": params}
     r = await client.post(
         "/api/v1/admin/programs/event-support/versions",
         json=body | {"publish": True},
         headers=bearer(admin),
     )
-    assert r.status_code == 422 and r.json()["code"] in ("invalid_params", "invalid_input"), r.text
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_definition"), r.text
     assert (
         await pool.fetchval(
             "SELECT count(*) FROM program_versions WHERE program_code = 'event-support'"

@@ -16,7 +16,7 @@ from domain.errors import RuleViolation
 from portal.auth.guards import principal_of
 from portal.errors import ProblemError
 from portal.notifications import services as notifications
-from portal.web.applicant.forms import SPECS, Spec
+from portal.web.applicant.forms import Spec
 from portal.web.i18n import translator
 from portal.web.templating import page
 
@@ -93,14 +93,16 @@ def _is_format_error(v: RuleViolation) -> bool:
     return v.code == "invalid_input" and ("Expected `" in v.message or "`$." in v.message)
 
 
-def label_of(spec: Spec | None, path: str, t: Callable[[str], str]) -> str:
+def label_of(spec: Spec | None, path: str, t: Callable[[str], str], zh: bool = True) -> str:
     """What a field path is called on the form: `budget_lines.0.amount` → 预算明细 第1行 金额."""
+    if spec is not None and spec.nested:
+        path = path.removeprefix("fields.")
     parts = path.split(".") if path else []
     if not parts:
         return ""
     head = parts[0]
     if spec is not None and head == spec.lines:
-        words = [t(f"ln_{head}")]
+        words = [spec.lines_label[0 if zh else 1]]
         if len(parts) > 1 and parts[1].isdigit():
             words.append(t("line_no").format(n=int(parts[1]) + 1))
         if len(parts) > 2:
@@ -108,11 +110,21 @@ def label_of(spec: Spec | None, path: str, t: Callable[[str], str]) -> str:
         return " ".join(words)
     if head == "payee":
         return t("payee") + (f" {t('payee_' + parts[1])}" if len(parts) > 1 else "")
-    if head == "stage_dates":
-        return t("f_stage_dates") + (f" {t('stage_' + parts[1])}" if len(parts) > 1 else "")
-    if head in ("documents", "lines"):
-        return t("documents") if head == "documents" else head
-    return t(f"f_{head}")
+    if head == "documents":
+        return t("documents")
+    if spec is not None:
+        named = [f for f in spec.fields if f.name == head]
+        if spec.stages is not None:
+            named.append(spec.stages)
+        if named:
+            return named[0].label_zh if zh else named[0].label_en
+        if head == spec.stage_dates and spec.stages is not None:
+            choice = next(
+                (c for c in spec.stages.choices if len(parts) > 1 and c[0] == parts[1]), None
+            )
+            suffix = f" {choice[1] if zh else choice[2]}" if choice else ""
+            return t("stage_date") + suffix
+    return head
 
 
 def problems(exc: Exception, language: str, spec: Spec | None = None) -> list[Problem]:
@@ -141,7 +153,7 @@ def problems(exc: Exception, language: str, spec: Spec | None = None) -> list[Pr
             # An object without one of its fields (a half-filled payee): point at that field.
             missing = v.message.split("missing required field `", 1)[1].split("`", 1)[0]
             path = f"{path}.{missing}" if path else missing
-        label = label_of(spec, path, t)
+        label = label_of(spec, path, t, zh)
         if v.code == "required":
             message = t("required_message")
         elif _is_format_error(v):
@@ -156,10 +168,6 @@ def status_of(exc: Exception) -> int:
     if isinstance(exc, (RuleViolation, ProblemError)):
         return exc.status
     return 422
-
-
-def spec_for(application_type: str) -> Spec:
-    return SPECS[application_type]
 
 
 def uuid_or_none(text: str) -> UUID | None:

@@ -1,26 +1,22 @@
-"""The next date an applicant must act by, from the domain's own deadline helpers.
+"""The next date an applicant must act by, from the calendar rules of each application's form.
 
-Nothing here decides a rule: the dates come from `domain.programs` with the parameters of the
-program version each application was made under.
+Nothing here decides a rule: the dates come from the definition of the program version each
+application was made under (a deadline before an event, the claim window after it, the yearly
+call, the yearly closing day).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import asyncpg
 
-from domain.programs import (
-    EventSupportParams,
-    IpoOverseasParams,
-    claim_window,
-    latest_filing_date,
-    overseas_apply_by,
-)
-from portal.applications.program_params import version_params
+from domain.definition.model import Deadline as DeadlineRule
+from domain.definition.model import LinkWindow, WithinCall, YearlyWindow
 from portal.applications.schemas import ApplicationSummary
+from portal.programs.forms import Bound, bound_of, claim_form, stored_value
 from sql.queries import Q
 
 
@@ -36,31 +32,30 @@ def _due(key: str, on: dt.date, today: dt.date) -> Deadline:
 
 
 def _day(payload: dict[str, Any], name: str) -> dt.date | None:
-    text = payload.get(name)
+    text = stored_value(payload, name)
     try:
         return dt.date.fromisoformat(text) if isinstance(text, str) else None
     except ValueError:
         return None
 
 
-async def _event_params(conn: asyncpg.Connection, version: int) -> EventSupportParams:
-    params, _ = await version_params(conn, "event-support", version)
-    return cast(EventSupportParams, params)
-
-
 async def claim_period(
-    conn: asyncpg.Connection, filing: asyncpg.Record
+    conn: asyncpg.Connection, prior: asyncpg.Record | None
 ) -> tuple[dt.date, dt.date] | None:
-    """The first and last day a claim against this filing (a `filing_for_claim` row) may be
-    submitted, under the program version the filing was made with."""
-    ends_on = _day(filing["payload"], "ends_on")
-    if ends_on is None:
+    """The first and last day a claim pointing to this earlier application (a
+    `prior_application` row) may be submitted, under the version it was made with."""
+    if prior is None:
         return None
-    return claim_window(await _event_params(conn, filing["program_version"]), ends_on)
+    claim = await claim_form(conn, prior["program_code"], prior["program_version"])
+    rule = next((r for r in claim.form.eligibility if isinstance(r, LinkWindow)), None)
+    base = _day(prior["payload"], rule.field) if rule else None
+    if rule is None or base is None:
+        return None
+    return base + dt.timedelta(days=rule.from_days), base + dt.timedelta(days=rule.to_days)
 
 
-async def claim_deadline(conn: asyncpg.Connection, filing: asyncpg.Record) -> dt.date | None:
-    period = await claim_period(conn, filing)
+async def claim_deadline(conn: asyncpg.Connection, prior: asyncpg.Record) -> dt.date | None:
+    period = await claim_period(conn, prior)
     return period[1] if period is not None else None
 
 
@@ -69,38 +64,46 @@ async def next_deadline(
 ) -> Deadline | None:
     if item.status == "returned":
         return Deadline("to_fix")
-    if item.type == "event_filing" and item.status in ("draft", "recognized"):
-        filing = await conn.fetchrow(Q.filing_for_claim, item.id)
-        if item.status == "draft":
-            starts_on = _day(filing["payload"], "starts_on")
-            if starts_on is None:
-                return None
-            params = await _event_params(conn, filing["program_version"])
-            return _due("filing_by", latest_filing_date(params, starts_on), today)
-        if await conn.fetchval(Q.live_claim_for_filing, item.id, None) is not None:
-            return None  # claimed already: nothing more is due on the filing
-        last = await claim_deadline(conn, filing)
-        return _due("claim_by", last, today) if last is not None and last >= today else None
+    if item.status not in ("draft", "recognized"):
+        return None
+    row = await conn.fetchrow(Q.application_by_id, item.id)
+    b = await bound_of(conn, row)
+    if b.prior:
+        return await _prior_deadline(conn, b, row, today)
     if item.status != "draft":
         return None
-    if item.type == "event_claim":
-        row = await conn.fetchrow(Q.application_by_id, item.id)
-        filing = await conn.fetchrow(Q.filing_for_claim, row["filing_id"])
-        last = await claim_deadline(conn, filing) if filing is not None else None
+    return await _claim_deadline(conn, b, row, today)
+
+
+async def _prior_deadline(
+    conn: asyncpg.Connection, b: Bound, row: asyncpg.Record, today: dt.date
+) -> Deadline | None:
+    if row["status"] == "draft":
+        rule = next((r for r in b.form.eligibility if isinstance(r, DeadlineRule)), None)
+        day = _day(row["payload"], rule.field) if rule else None
+        if rule is None or day is None:
+            return None
+        return _due("filing_by", day - dt.timedelta(days=rule.days), today)
+    if await conn.fetchval(Q.live_claim_for_filing, row["id"], None) is not None:
+        return None  # claimed already: nothing more is due on it
+    last = await claim_deadline(conn, row)
+    return _due("claim_by", last, today) if last is not None and last >= today else None
+
+
+async def _claim_deadline(
+    conn: asyncpg.Connection, b: Bound, row: asyncpg.Record, today: dt.date
+) -> Deadline | None:
+    if row["filing_id"] is not None:
+        prior = await conn.fetchrow(Q.prior_application, row["filing_id"])
+        last = await claim_deadline(conn, prior) if prior is not None else None
         return _due("claim_by", last, today) if last is not None else None
-    if item.type == "scenario_project":
-        row = await conn.fetchrow(Q.application_by_id, item.id)
-        year = row["payload"].get("call_year")
-        call = await conn.fetchrow(Q.call_of, item.program_code, year) if year else None
-        return _due("call_closes", call["closes_on"], today) if call is not None else None
-    if item.type == "ipo_overseas_claim":
-        params, _ = await version_params(conn, item.program_code, await _version(conn, item))
-        return _due(
-            "apply_by", overseas_apply_by(cast(IpoOverseasParams, params), today.year), today
-        )
+    for rule in b.form.eligibility:
+        if isinstance(rule, WithinCall):
+            year = stored_value(row["payload"], rule.year_field) if rule.year_field else None
+            year = year if isinstance(year, int) else today.year
+            call = await conn.fetchrow(Q.call_of, b.code, year)
+            return _due("call_closes", call["closes_on"], today) if call is not None else None
+        if isinstance(rule, YearlyWindow):
+            month, day = int(rule.closes[:2]), int(rule.closes[3:])
+            return _due("apply_by", dt.date(today.year, month, day), today)
     return None
-
-
-async def _version(conn: asyncpg.Connection, item: ApplicationSummary) -> int:
-    row = await conn.fetchrow(Q.application_by_id, item.id)
-    return int(row["program_version"])

@@ -20,9 +20,7 @@ from domain.definition.model import DocumentRequirement
 from domain.errors import RuleViolation
 from domain.money import Money, parse_money
 from portal.applications import services as applications
-from portal.applications.registry import HANDLERS
 from portal.applications.schemas import ApplicationOut
-from portal.applications.views import not_found
 from portal.auth.guards import principal_of
 from portal.context import Context, Ctx
 from portal.i18n import language_of
@@ -36,26 +34,28 @@ from portal.web.applicant.common import (
     problems,
     render,
     see_other,
-    spec_for,
     status_of,
 )
 from portal.web.applicant.deadlines import claim_period
 from portal.web.applicant.forms import (
-    CATEGORIES,
-    DOCUMENT_KINDS,
-    GENERATED,
     MAX_DESCRIPTION,
-    STAGE_NAMES,
     Spec,
     State,
     changes_from,
     slot,
+    spec_of,
     state_from_payload,
     state_from_post,
 )
-from portal.web.applicant.program_form import program_page
-from portal.web.applicant.viewing import document_list, editable, load, timeline
-from portal.web.forms import failure
+from portal.web.applicant.viewing import (
+    bound_for,
+    document_list,
+    editable,
+    load,
+    spec_for,
+    timeline,
+)
+from sql.application_types import application_types
 from sql.queries import Q
 
 DONE = frozenset({"submitted", "withdrawn", "saved"})
@@ -99,32 +99,40 @@ async def save(
                 key = slot(spec, p.field, changes.rows) if p.field else "form"
                 errors[key] = f"{errors[key]};{p.message}" if key in errors else p.message
                 found.append(p)
-                top = p.field.split(".", 1)[0] if p.field else ""
-                if top in pending:
-                    del pending[top]
+                parts = p.field.split(".") if p.field else [""]
+                if spec.nested and parts[0] == "fields" and len(parts) > 1:
+                    inner = dict(pending.get("fields") or {})
+                    if inner.pop(parts[1], None) is not None:
+                        pending["fields"] = inner
+                        dropped = True
+                elif parts[0] in pending:
+                    del pending[parts[0]]
                     dropped = True
             if not dropped or not pending:
                 return Saved(None, errors, found)
     return Saved(None, errors, found)
 
 
-def _stages(form: FormMultiDict) -> list[str]:
-    return [str(s) for s in form.getall("stages")] if "stages" in form else []
+def _stages(spec: Spec, form: FormMultiDict) -> list[str]:
+    name = spec.stages.name if spec.stages else ""
+    return [str(s) for s in form.getall(name)] if name and name in form else []
 
 
 # ------------------------------------------------------------------ what the pages show
 
 
 async def filing_of(
-    ctx: Context, request: AnyRequest, app: ApplicationOut
+    ctx: Context, request: AnyRequest, app: ApplicationOut, spec: Spec
 ) -> dict[str, Any] | None:
-    """A claim's filing: its title, reference, event dates and claim period."""
-    filing_id = app.payload.get("filing_id")
-    if app.type != "event_claim" or not filing_id:
+    """A claim's earlier application (its filing): title, reference, dates and claim period."""
+    filing_id = (app.payload.get("fields") or {} if spec.nested else app.payload).get(
+        spec.filing or ""
+    )
+    if spec.filing is None or not filing_id:
         return None
     filing = await load(ctx, request, UUID(str(filing_id)))
     async with ctx.pool.acquire() as conn:
-        period = await claim_period(conn, await conn.fetchrow(Q.filing_for_claim, filing.id))
+        period = await claim_period(conn, await conn.fetchrow(Q.prior_application, filing.id))
     return {"app": filing, "period": period}
 
 
@@ -159,7 +167,8 @@ async def edit_page(
     saved: bool = False,
     status_code: int = 200,
 ) -> Template:
-    spec = spec_for(app.type)
+    b = await bound_for(ctx, app)
+    spec = spec_of(b)
     state = state or state_from_payload(spec, app.payload)
     return await render(
         request,
@@ -171,16 +180,27 @@ async def edit_page(
         errors=errors or {},
         problems=found or [],
         documents=await document_list(ctx, request, state.documents),
-        checklist=checklist_of(app.type, state.documents),
-        filing=await filing_of(ctx, request, app),
+        checklist=checklist_of(b.form.documents, state.documents),
+        filing=await filing_of(ctx, request, app, spec),
         exchanges=await exchange_choices(ctx, request, spec),
-        categories=CATEGORIES,
-        document_kinds=DOCUMENT_KINDS,
-        stage_names=STAGE_NAMES,
         max_description=MAX_DESCRIPTION,
         rows_total=line_total(state.rows),
         saved=saved,
+        heading=await heading_of(ctx, app),
     )
+
+
+async def heading_of(ctx: Context, app: ApplicationOut) -> tuple[str, str] | None:
+    """A program_claim's page is headed by its program's title (other types by their own)."""
+    if app.payload.get("fields") is None:
+        return None
+    row = await ctx.pool.fetchrow(Q.program_by_code, app.program_code)
+    return (row["title_zh"], row["title_en"]) if row else None
+
+
+def _lines_of(spec: Spec, app: ApplicationOut) -> list[dict[str, Any]]:
+    given = app.payload.get("fields") or {} if spec.nested else app.payload
+    return list(given.get(spec.lines) or []) if spec.lines else []
 
 
 async def _review_page(
@@ -191,8 +211,8 @@ async def _review_page(
     found: list[Problem] | None = None,
     status_code: int = 200,
 ) -> Template:
-    spec = spec_for(app.type)
-    lines = list(app.payload.get(spec.lines) or []) if spec.lines else []
+    spec = await spec_for(ctx, app)
+    lines = _lines_of(spec, app)
     state = state_from_payload(spec, app.payload)
     return await render(
         request,
@@ -200,43 +220,44 @@ async def _review_page(
         status_code=status_code,
         app=app,
         spec=spec,
+        state=state,
         lines=lines,
         total=line_total(lines),
         documents=await document_list(ctx, request, state.documents),
-        filing=await filing_of(ctx, request, app),
+        filing=await filing_of(ctx, request, app, spec),
         exchanges=await exchange_choices(ctx, request, spec),
         problems=found or [],
+        heading=await heading_of(ctx, app),
     )
 
 
 async def refuse_page(
     ctx: Context, request: AnyRequest, app: ApplicationOut, exc: Exception
 ) -> Template:
-    if app.type == GENERATED:
-        errors, _, status = failure(exc, language_of(request))
-        return await program_page(ctx, request, app, errors=errors, status_code=status)
     return await _review_page(
         ctx,
         request,
         app,
-        found=problems(exc, language_of(request), spec_for(app.type)),
+        found=problems(exc, language_of(request), await spec_for(ctx, app)),
         status_code=status_of(exc),
     )
 
 
+async def _claim_type(ctx: Context, app: ApplicationOut) -> str | None:
+    """The type of the claims that point to this earlier application."""
+    types = await application_types(ctx.pool)
+    return next(
+        (t.type for t in types.values() if t.program_code == app.program_code and not t.prior),
+        None,
+    )
+
+
 def checklist_of(
-    application_type: str, refs: list[dict[str, str]]
+    requirements: tuple[DocumentRequirement, ...], refs: list[dict[str, str]]
 ) -> list[tuple[DocumentRequirement, bool]]:
-    """The type's checklist, each with whether a document of its kind is attached."""
+    """The form's checklist, each with whether a document of its kind is attached."""
     attached = {r.get("kind") for r in refs}
-    return [(req, req.kind in attached) for req in HANDLERS[application_type].documents]
-
-
-def _form_of(app: ApplicationOut) -> Spec:
-    """A classic application's form; a program claim's page is its own (program_form.py)."""
-    if app.type == GENERATED:
-        raise not_found()
-    return spec_for(app.type)
+    return [(req, req.kind in attached) for req in requirements]
 
 
 class EditPages:
@@ -251,18 +272,17 @@ class EditPages:
         done: Annotated[str | None, Parameter(max_length=20)] = None,
     ) -> Template:
         app = await load(ctx, request, application_id)
-        if app.type == GENERATED:
-            return await program_page(ctx, request, app, done=done if done in DONE else None)
-        spec = spec_for(app.type)
-        lines = list(app.payload.get(spec.lines) or []) if spec.lines else []
+        spec = await spec_for(ctx, app)
+        lines = _lines_of(spec, app)
         reviewed = any(x.get("approved_amount") for x in lines)
         claim: dict[str, Any] | None = None
-        if app.type == "event_filing" and app.status == "recognized":
+        if not spec.pays and app.status == "recognized":
             async with ctx.pool.acquire() as conn:
                 live = await conn.fetchval(Q.live_claim_for_filing, app.id, None)
-                period = await claim_period(conn, await conn.fetchrow(Q.filing_for_claim, app.id))
-            if period is not None:
-                claim = {"live": live, "first": period[0], "last": period[1]}
+                period = await claim_period(conn, await conn.fetchrow(Q.prior_application, app.id))
+            kind = await _claim_type(ctx, app)
+            if period is not None and kind is not None:
+                claim = {"live": live, "first": period[0], "last": period[1], "type": kind}
         state = state_from_payload(spec, app.payload)
         row = await ctx.pool.fetchrow(Q.application_by_id, app.id)
         return await render(
@@ -276,8 +296,10 @@ class EditPages:
             approved_total=line_total(lines, "approved_amount") if reviewed else None,
             reviewed=reviewed,
             documents=await document_list(ctx, request, state.documents),
-            filing=await filing_of(ctx, request, app),
+            filing=await filing_of(ctx, request, app, spec),
             exchanges=await exchange_choices(ctx, request, spec),
+            state=state,
+            heading=await heading_of(ctx, app),
             events=timeline(app.history),
             claim=claim,
             editable=editable(app),
@@ -296,7 +318,7 @@ class EditPages:
         saved: FromQuery[bool] = False,
     ) -> Template | Redirect:
         app = await load(ctx, request, application_id)
-        if not editable(app) or app.type == GENERATED:
+        if not editable(app):
             return see_other(f"/app/applications/{app.id}")
         return await edit_page(ctx, request, app, saved=saved)
 
@@ -306,9 +328,9 @@ class EditPages:
     ) -> Template | Redirect:
         """The form posted without script (or its buttons): save, then stay or go to review."""
         app = await load(ctx, request, application_id)
-        spec = _form_of(app)
+        spec = await spec_for(ctx, app)
         form = await request.form()
-        state = state_from_post(spec, form, _stages(form))
+        state = state_from_post(spec, form, _stages(spec, form))
         result = await save(ctx, request, app, spec, state)
         if result.errors:
             return await edit_page(
@@ -330,13 +352,15 @@ class EditPages:
     ) -> Template:
         """htmx, on change: the same save, answered with a small status and the field errors."""
         app = await load(ctx, request, application_id)
-        spec = _form_of(app)
+        spec = await spec_for(ctx, app)
         form = await request.form()
-        result = await save(ctx, request, app, spec, state_from_post(spec, form, _stages(form)))
+        state = state_from_post(spec, form, _stages(spec, form))
+        result = await save(ctx, request, app, spec, state)
         return await render(
             request,
             "_save_status.html",
             app=result.app or app,
+            spec=spec,
             saved_at=clock_time(ctx.clock.now()) if result.app is not None else None,
             errors=result.errors,
             problems=result.problems,
@@ -347,8 +371,6 @@ class EditPages:
         self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Template | Redirect:
         app = await load(ctx, request, application_id)
-        if app.type == GENERATED:
-            return see_other(f"/app/applications/{app.id}")
         return await _review_page(ctx, request, app)
 
     @post("/applications/{application_id:uuid}/submit", status_code=303)

@@ -31,13 +31,11 @@ from portal.web.applicant.common import (
     AnyRequest,
     problems,
     see_other,
-    spec_for,
     status_of,
     uuid_or_none,
 )
-from portal.web.applicant.editing import edit_page, refuse_page
-from portal.web.applicant.forms import GENERATED
-from portal.web.applicant.viewing import load
+from portal.web.applicant.editing import edit_page
+from portal.web.applicant.viewing import load, spec_for
 from portal.web.errors import PAGE_EXCEPTION_HANDLERS
 
 KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -99,9 +97,7 @@ class FilePages:
             if _wants_json(request) or app_id is None:
                 return _json_refusal(request, exc)
             app = await load(ctx, request, app_id)
-            if app.type == GENERATED:
-                return await refuse_page(ctx, request, app, exc)
-            found = problems(exc, language_of(request), spec_for(app.type))
+            found = problems(exc, language_of(request), await spec_for(ctx, app))
             message = ";".join(p.message for p in found)
             return await edit_page(
                 ctx, request, app, errors={"file": message}, found=found, status_code=status_of(exc)
@@ -131,8 +127,6 @@ class FilePages:
             {"documents": refs},
             language_of(request),
         )
-        if app.type == GENERATED:
-            return see_other(f"/app/applications/{app.id}?done=saved#documents")
         return see_other(f"/app/applications/{app.id}/edit?saved=true#documents")
 
     @get("/documents/{document_id:uuid}")

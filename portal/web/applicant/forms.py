@@ -1,194 +1,122 @@
-"""Each application type's form: which inputs it has, how a post becomes the PATCH body, and how
-a stored payload fills the inputs again.
+"""An application's page form, made from its program's definition: which inputs it has, how a
+post becomes the PATCH body, and how a stored payload fills the inputs again.
 
-The choices (event types, categories, stages…) are read from the API's own payload structs, so a
-new value there shows here without a second list. Input names are the service's field paths with
-`-` for `.` (`budget_lines-0-amount` for `budget_lines.0.amount`), so an error the service names
-lands next to its input.
+Input names are the service's field paths with `-` for `.` (`budget_lines-0-amount` for
+`budget_lines.0.amount`), so an error the service names lands next to its input; a nested form's
+fields (a program_claim's) post the same names and go under `fields`.
 """
 
 from __future__ import annotations
 
-import builtins
 import re
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import msgspec
+from domain.definition.model import Field as FormField
+from domain.definition.model import ListedExchange, SumEquals
+from portal.programs.forms import Bound
 
-from domain.event_support import WUHAN_DISTRICTS
-from domain.programs import STAGES
-from portal.applications.payloads import BudgetLine, Category, DocumentKind
-from portal.applications.registry import HANDLERS
-from portal.event_support.schemas import EventClaim, EventFiling
-from portal.ipo.schemas import IpoDomesticClaim, IpoOverseasClaim
-from portal.scenario.schemas import ScenarioProject
-from portal.unveiling.schemas import UnveilingAward
-
-Kind = Literal["text", "textarea", "date", "int", "money", "select", "list", "exchange"]
-
-
-def _literal(tp: Any) -> tuple[str, ...]:
-    """The values of the Literal inside `tp` (through Optional and Annotated), in declared order."""
-    if typing.get_origin(tp) is Literal:
-        return tuple(str(v) for v in typing.get_args(tp))
-    for arg in typing.get_args(tp):
-        found = _literal(arg)
-        if found:
-            return found
-    return ()
-
-
-def _max_length(struct: type[msgspec.Struct], name: str) -> int | None:
-    for f in msgspec.inspect.type_info(struct).fields:  # type: ignore[attr-defined]
-        if f.name == name:
-            tp = f.type
-            for inner in getattr(tp, "types", (tp,)):
-                inner = getattr(inner, "type", inner)  # Metadata wraps the type
-                limit = getattr(inner, "max_length", None)
-                if limit is not None:
-                    return int(limit)
-    return None
-
-
-def _choices(struct: type[msgspec.Struct], name: str) -> tuple[str, ...]:
-    hints = typing.get_type_hints(struct, include_extras=True)
-    return _literal(hints[name])
-
-
-CATEGORIES: tuple[str, ...] = _literal(Category)
-DOCUMENT_KINDS: tuple[str, ...] = _literal(DocumentKind)
+Kind = Literal["text", "textarea", "date", "int", "money", "select", "list", "exchange", "check"]
+Choice = tuple[str, str, str]  # (value, label zh, label en)
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
     kind: Kind
-    choices: tuple[str, ...] = ()
-    prefix: str = "v_"  # the i18n key of a choice is prefix + value
+    label_zh: str
+    label_en: str
+    choices: tuple[Choice, ...] = ()
     maxlength: int | None = None
-    hint: str | None = None  # an i18n key shown under the input
+    hint_zh: str = ""
+    hint_en: str = ""
     wide: bool = False
 
 
 @dataclass(frozen=True)
 class Spec:
     type: str
-    struct: builtins.type[msgspec.Struct]
     fields: tuple[Field, ...]
-    lines: str | None = None  # the payload's lines field
-    invoices: bool = False  # expense lines carry invoice numbers
-    stages: bool = False
+    nested: bool = False  # the fields go under `fields` (a program_claim)
+    lines: str | None = None  # the lines field
+    lines_label: tuple[str, str] = ("", "")
+    lines_hint: tuple[str, str] = ("", "")
+    categories: tuple[Choice, ...] = ()
+    invoices: bool = False  # lines carry invoice numbers
+    stages: Field | None = None  # a choices field, each choice with its date
+    stage_dates: str | None = None  # the dates field of those choices
     payee: bool = False
-    doc_kinds: tuple[str, ...] = ("other",)
-    filing: bool = False  # a claim shows its filing, fixed at creation
+    doc_kinds: tuple[Choice, ...] = (("other", "其他", "Other"),)
+    filing: str | None = None  # the field naming the earlier application a claim points to
     total_field: str | None = None  # a money field the lines must add up to (shown beside them)
+    pays: bool = True  # a claim asks for money; an earlier application does not
 
 
-def _f(struct: type[msgspec.Struct], name: str, kind: Kind, **kw: Any) -> Field:
-    if kind == "select" and "choices" not in kw:
-        kw["choices"] = _choices(struct, name)
-    if kind in ("text", "textarea", "list") and "maxlength" not in kw:
-        kw["maxlength"] = _max_length(struct, name) or None
-    return Field(name, kind, **kw)
-
-
-SPECS: dict[str, Spec] = {
-    "event_filing": Spec(
-        "event_filing",
-        EventFiling,
-        (
-            _f(EventFiling, "title", "text", wide=True),
-            _f(EventFiling, "event_type", "select"),
-            _f(EventFiling, "level", "select"),
-            _f(EventFiling, "venue", "text", wide=True),
-            _f(EventFiling, "district", "select", choices=tuple(WUHAN_DISTRICTS), prefix="d_"),
-            _f(EventFiling, "starts_on", "date", hint="hint_starts_on"),
-            _f(EventFiling, "ends_on", "date"),
-            _f(EventFiling, "expected_attendance", "int"),
-            _f(EventFiling, "co_organizers", "list", maxlength=None, hint="hint_one_per_line"),
-        ),
-        lines="budget_lines",
-        doc_kinds=("plan", "qualification", "evidence", "other"),
-    ),
-    "event_claim": Spec(
-        "event_claim",
-        EventClaim,
-        (
-            _f(EventClaim, "actual_attendance", "int"),
-            _f(EventClaim, "summary", "textarea", wide=True),
-        ),
-        lines="expense_lines",
-        invoices=True,
-        payee=True,
-        doc_kinds=("audit_report", "summary", "invoice", "evidence", "payee", "other"),
-        filing=True,
-    ),
-    "ipo_domestic_claim": Spec(
-        "ipo_domestic_claim",
-        IpoDomesticClaim,
-        (
-            _f(IpoDomesticClaim, "exchange", "select", prefix="x_"),
-            _f(IpoDomesticClaim, "stock_code", "text", maxlength=12),
-            _f(IpoDomesticClaim, "disclosure", "textarea", wide=True),
-        ),
-        stages=True,
-        payee=True,
-        doc_kinds=("disclosure", "evidence", "payee", "other"),
-    ),
-    "ipo_overseas_claim": Spec(
-        "ipo_overseas_claim",
-        IpoOverseasClaim,
-        (
-            _f(IpoOverseasClaim, "exchange", "exchange"),
-            _f(IpoOverseasClaim, "listed_on", "date"),
-            _f(IpoOverseasClaim, "stock_code", "text", maxlength=12),
-            _f(IpoOverseasClaim, "raised_total", "money"),
-            _f(IpoOverseasClaim, "invested_in_wuhan", "money", hint="hint_invested"),
-        ),
-        payee=True,
-        doc_kinds=("disclosure", "evidence", "payee", "other"),
-    ),
-    "scenario_project": Spec(
-        "scenario_project",
-        ScenarioProject,
-        (
-            _f(ScenarioProject, "call_year", "int"),
-            _f(ScenarioProject, "title", "text", wide=True),
-            _f(ScenarioProject, "field", "select"),
-            _f(ScenarioProject, "starts_on", "date"),
-            _f(ScenarioProject, "ends_on", "date"),
-            _f(ScenarioProject, "summary", "textarea", wide=True),
-            _f(ScenarioProject, "total_investment", "money", hint="hint_total_investment"),
-        ),
-        lines="investment_lines",
-        payee=True,
-        doc_kinds=("plan", "evidence", "payee", "other"),
-        total_field="total_investment",
-    ),
-    "unveiling_award": Spec(
-        "unveiling_award",
-        UnveilingAward,
-        (
-            _f(UnveilingAward, "task_list", "select"),
-            _f(UnveilingAward, "task_name", "text", wide=True),
-            _f(UnveilingAward, "task_batch", "text"),
-            _f(UnveilingAward, "certificate_no", "text", maxlength=60),
-            _f(UnveilingAward, "transformation_summary", "textarea", wide=True),
-        ),
-        payee=True,
-        doc_kinds=("certificate", "evidence", "payee", "other"),
-    ),
+_KINDS: dict[str, Kind] = {
+    "text": "text",
+    "long_text": "textarea",
+    "text_list": "list",
+    "date": "date",
+    "integer": "int",
+    "money": "money",
+    "choice": "select",
+    "boolean": "check",
 }
-# A claim on a program defined as data has its form made from its definition (program_form.py).
-GENERATED = "program_claim"
-assert set(SPECS) == set(HANDLERS) - {GENERATED}, "every application type has a form"
-assert all(SPECS[t].payee == HANDLERS[t].pays for t in SPECS), "a claim that pays asks whom"
-STAGE_NAMES: tuple[str, ...] = STAGES
+
+
+def _choices(f: FormField) -> tuple[Choice, ...]:
+    return tuple((o.value, o.label_zh, o.label_en) for o in f.options)
+
+
+def _field(f: FormField, exchanges: frozenset[str]) -> Field:
+    kind = "exchange" if f.name in exchanges else _KINDS.get(f.kind, "select")
+    limit = f.max if f.kind in ("text", "long_text") else None
+    return Field(
+        f.name,
+        kind,
+        f.label_zh,
+        f.label_en,
+        choices=_choices(f),
+        maxlength=limit or ({"text": 200, "long_text": 10_000}.get(f.kind)),
+        hint_zh=f.help_zh,
+        hint_en=f.help_en,
+        wide=f.kind in ("long_text", "text_list") or (f.kind == "text" and (limit or 200) > 60),
+    )
+
+
+def spec_of(b: Bound) -> Spec:
+    """The page form of an application's form (cheap to make: made for each page)."""
+    form = b.form
+    exchanges = frozenset(r.field for r in form.eligibility if isinstance(r, ListedExchange))
+    totals = [r.field for r in form.eligibility if isinstance(r, SumEquals)]
+    plain = [f for f in form.fields if f.kind in _KINDS]
+    lines = form.lines_field
+    stages = next((f for f in form.fields if f.kind == "choices"), None)
+    dates = next((f for f in form.fields if f.kind == "dates"), None)
+    reference = next((f for f in form.fields if f.kind == "reference"), None)
+    kinds = tuple((d.kind, d.label_zh, d.label_en) for d in form.documents)
+    return Spec(
+        b.kind,
+        tuple(_field(f, exchanges) for f in plain),
+        nested=not b.flat,
+        lines=lines.name if lines else None,
+        lines_label=(lines.label_zh, lines.label_en) if lines else ("", ""),
+        lines_hint=(lines.help_zh, lines.help_en) if lines else ("", ""),
+        categories=_choices(lines) if lines else (),
+        invoices=bool(lines and lines.invoices),
+        stages=_field(stages, frozenset()) if stages else None,
+        stage_dates=dates.name if dates else None,
+        payee=b.pays,
+        doc_kinds=(*kinds, ("other", "其他", "Other")),
+        filing=reference.name if reference else None,
+        total_field=totals[0] if totals else None,
+        pays=b.pays,
+    )
+
+
 LINE_COLUMNS = ("category", "description", "invoice_numbers", "amount")
-MAX_DESCRIPTION = _max_length(BudgetLine, "description")
+MAX_DESCRIPTION = 200
 _SPLIT = re.compile(r"[\s,,、;;]+")
 
 
@@ -216,10 +144,11 @@ def _text(value: Any) -> str:
 def state_from_payload(spec: Spec, payload: Mapping[str, Any]) -> State:
     """The inputs as the stored application fills them."""
     state = State()
+    given = payload.get("fields") or {} if spec.nested else payload
     for f in spec.fields:
-        state.values[f.name] = _text(payload.get(f.name))
+        state.values[f.name] = _text(given.get(f.name))
     if spec.lines:
-        for line in payload.get(spec.lines) or []:
+        for line in given.get(spec.lines) or []:
             state.rows.append(
                 {
                     "category": str(line.get("category") or ""),
@@ -234,9 +163,9 @@ def state_from_payload(spec: Spec, payload: Mapping[str, Any]) -> State:
             {"document_id": str(ref.get("document_id")), "kind": str(ref.get("kind") or "other")}
         )
     if spec.stages:
-        state.stages = [str(s) for s in payload.get("stages") or []]
-        for stage, day in (payload.get("stage_dates") or {}).items():
-            state.values[f"stage_dates-{stage}"] = str(day)
+        state.stages = [str(s) for s in given.get(spec.stages.name) or []]
+        for stage, day in (given.get(spec.stage_dates or "") or {}).items():
+            state.values[f"{spec.stage_dates}-{stage}"] = str(day)
     if spec.payee:
         payee = payload.get("payee") or {}
         for name in ("account_name", "bank", "account_no"):
@@ -280,9 +209,10 @@ def state_from_post(spec: Spec, form: Mapping[str, Any], stages: list[str]) -> S
                 {"document_id": document_id, "kind": _get(form, f"documents-{i}-kind") or "other"}
             )
     if spec.stages:
-        state.stages = [s for s in STAGE_NAMES if s in stages]
-        for stage in STAGE_NAMES:
-            state.values[f"stage_dates-{stage}"] = _get(form, f"stage_dates-{stage}")
+        names = [c[0] for c in spec.stages.choices]
+        state.stages = [s for s in names if s in stages]
+        for stage in names:
+            state.values[f"{spec.stage_dates}-{stage}"] = _get(form, f"{spec.stage_dates}-{stage}")
     if spec.payee:
         for name in ("account_name", "bank", "account_no"):
             state.values[f"payee-{name}"] = _get(form, f"payee-{name}")
@@ -301,6 +231,8 @@ class Changes:
 
 
 def _scalar(f: Field, raw: str) -> Any:
+    if f.kind == "check":
+        return raw in ("on", "true", "1")
     if raw == "":
         return [] if f.kind == "list" else None
     if f.kind == "int":
@@ -333,15 +265,19 @@ def changes_from(spec: Spec, state: State) -> Changes:
             sent.append(index)
         body[spec.lines] = lines
         rows[spec.lines] = sent
+    if spec.stages:
+        body[spec.stages.name] = list(state.stages)
+        if spec.stage_dates:
+            body[spec.stage_dates] = {
+                stage: state.values[f"{spec.stage_dates}-{stage}"]
+                for stage, _, _ in spec.stages.choices
+                if state.values.get(f"{spec.stage_dates}-{stage}")
+            }
+    if spec.nested:
+        body = {"fields": {k: v for k, v in body.items() if v not in (None, [])}}
+        rows = {f"fields.{k}": v for k, v in rows.items()}
     body["documents"] = [dict(d) for d in state.documents]
     rows["documents"] = list(range(len(state.documents)))
-    if spec.stages:
-        body["stages"] = list(state.stages)
-        body["stage_dates"] = {
-            stage: state.values[f"stage_dates-{stage}"]
-            for stage in STAGE_NAMES
-            if state.values.get(f"stage_dates-{stage}")
-        }
     if spec.payee:
         payee = {
             name: state.values[f"payee-{name}"]
@@ -354,15 +290,18 @@ def changes_from(spec: Spec, state: State) -> Changes:
 
 # ------------------------------------------------------------------ error paths
 
-_SLOT_DEPTH = {"documents": 1, "payee": 2, "stage_dates": 2}
-
 
 def slot(spec: Spec, path: str, rows: Mapping[str, list[int]] | None = None) -> str:
     """Where an error about `path` (as the service names it) is shown on the form.
 
     `budget_lines.1.amount` of the second line *sent* becomes the row it came from; a deeper
-    path is cut to the input that holds it (`…invoice_numbers.2` → `…invoice_numbers`).
+    path is cut to the input that holds it (`…invoice_numbers.2` → `…invoice_numbers`). A nested
+    form's `fields.` is left off: its inputs have the fields' own names.
     """
+    if spec.nested and path.startswith("fields."):
+        path = path.removeprefix("fields.")
+        rows = {k.removeprefix("fields."): v for k, v in (rows or {}).items()}
+    depth = {"documents": 1, "payee": 2, spec.stage_dates or "": 2}
     parts = [p for p in path.split(".") if p]
     if not parts:
         return "form"
@@ -376,4 +315,4 @@ def slot(spec: Spec, path: str, rows: Mapping[str, list[int]] | None = None) -> 
             if len(parts) > 2 and parts[2] == "document_ids":
                 return head
         return ".".join(parts[:3])
-    return ".".join(parts[: _SLOT_DEPTH.get(head, 1)])
+    return ".".join(parts[: depth.get(head, 1)])

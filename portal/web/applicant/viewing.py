@@ -13,7 +13,18 @@ from portal.auth.guards import principal_of
 from portal.context import Context
 from portal.documents import services as documents
 from portal.i18n import language_of
+from portal.programs.forms import Bound, bound
 from portal.web.applicant.common import REFUSALS, AnyRequest
+from portal.web.applicant.forms import Spec, spec_of
+
+
+async def bound_for(ctx: Context, app: ApplicationOut) -> Bound:
+    return await bound(ctx.pool, app.program_code, app.program_version, app.type)
+
+
+async def spec_for(ctx: Context, app: ApplicationOut) -> Spec:
+    """The page form of an application, made from its program version's definition."""
+    return spec_of(await bound_for(ctx, app))
 
 
 def editable(app: ApplicationOut) -> bool:

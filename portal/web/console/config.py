@@ -16,12 +16,12 @@ from domain.errors import RuleViolation
 from portal.auth.guards import has_role, principal_of
 from portal.calendar import schemas as calendar_schemas
 from portal.calendar import services as calendar
+from portal.calls import schemas as scenario_schemas
+from portal.calls import services as scenario
 from portal.context import Ctx
 from portal.i18n import language_of
 from portal.programs import schemas as program_schemas
 from portal.programs import services as programs
-from portal.scenario import schemas as scenario_schemas
-from portal.scenario import services as scenario
 from portal.web.console.common import ADMIN_ONLY, AnyRequest, render, see_other
 from portal.web.forms import REFUSALS, Errors, checked, failure, read_form, text
 from sql.queries import Q
@@ -221,17 +221,20 @@ async def _calls_page(
     listed = await scenario.list_calls(ctx.pool, ctx.today())
     titles = await programs.list_programs(ctx.pool, ctx.today())
     year = ctx.today().year
+    # Programs with a yearly call, and those of them whose applications experts score and rank.
+    called = [p for p in titles.items if (p.params.get("workflow") or {}).get("yearly_call")]
+    ranked = [p.code for p in called if (p.params.get("workflow") or {}).get("experts")]
     return render(
         request,
         "calls.html",
         status_code=status_code,
         calls=listed.items,
-        programs=titles.items,
-        ranked_program=scenario.SCORED,
+        programs=called or titles.items,
+        ranked=ranked,
         errors=errors or {},
         submitted=submitted
         or {
-            "program": scenario.SCORED,
+            "program": ranked[0] if ranked else "",
             "year": str(year),
             "opens_on": ctx.today().isoformat(),
             "closes_on": dt.date(year, 12, 31).isoformat(),
@@ -250,7 +253,7 @@ async def _ranking_page(
     errors: Errors | None = None,
     selection: scenario_schemas.SelectionOut | None = None,
 ) -> Template:
-    ranking = await scenario.ranking(ctx.pool, program, year)
+    ranking = await scenario.ranking(ctx.pool, program, year, ctx.today())
     return render(
         request,
         "ranking.html",

@@ -1,6 +1,6 @@
-"""An application's content as the console shows it: each field by its label and value, its
-lines with their categories named, and (for a claim on a program defined as data) the amounts
-a reviewer may approve for less than asked."""
+"""An application's content as the console shows it, from its form: each field by its label
+and value in the form's order, its lines with their categories named, the amounts a reviewer may
+approve for less than asked, and what the workflow asks of staff (scores, follow-ups)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from typing import Any
 
 import asyncpg
 
-from domain.definition.model import Definition, Input
-from portal.applications.registry import HANDLERS
+from domain.definition.model import Field, Input
 from portal.applications.schemas import ApplicationOut
-from portal.programs.claims import definition_of
-from portal.web.i18n import translator
+from portal.programs.forms import Bound, bound
 
 
 @dataclass
@@ -25,6 +23,9 @@ class Contents:
     categories: dict[str, str] = field(default_factory=dict)
     # (field name, label, amount asked) of money fields the award reads
     approvable: list[tuple[str, str, str]] = field(default_factory=list)
+    experts: int = 0
+    # (name, label) of a follow-up's whole and part, for a program that follows awards up
+    follow_up: tuple[tuple[str, str], tuple[str, str]] | None = None
 
 
 def _display(value: Any) -> str:
@@ -35,51 +36,56 @@ def _display(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _shown(f: Field, value: Any, zh: bool) -> str:
+    def option(v: Any) -> str:
+        found = next((o for o in f.options if o.value == v), None)
+        return (found.label_zh if zh else found.label_en) if found else str(v)
+
+    if f.kind == "choice":
+        return option(value)
+    if f.kind == "choices" and isinstance(value, list):
+        return "、".join(option(v) for v in value)
+    if f.kind == "boolean":
+        return ("是" if zh else "Yes") if value else ("否" if zh else "No")
+    return _display(value)
+
+
 async def contents_of(pool: asyncpg.Pool, app: ApplicationOut, language: str) -> Contents:
-    if app.type == "program_claim":
-        d = await definition_of(pool, app.program_code, app.program_version)
-        return _defined(d, app, language == "zh")
-    t = translator(language)
-    handler = HANDLERS[app.type]
-    hidden = {handler.lines_field, "documents", "payee"}
-    return Contents(
-        fields=[
-            (t(f"f_{key}"), _display(value), key in handler.money_fields, key)
-            for key, value in app.payload.items()
-            if key not in hidden and value not in (None, "", [], {})
-        ],
-        lines=list(app.payload.get(handler.lines_field) or []) if handler.lines_field else [],
-        lines_kind=handler.line_kind if handler.lines_field else None,
-    )
+    b = await bound(pool, app.program_code, app.program_version, app.type)
+    return shown(b, app, language == "zh")
 
 
-def _defined(d: Definition, app: ApplicationOut, zh: bool) -> Contents:
-    values = app.payload.get("fields") or {}
-    shown = []
-    for f in d.fields:
-        value = values.get(f.name)
-        if f.kind == "lines" or value in (None, "", []):
+def shown(b: Bound, app: ApplicationOut, zh: bool) -> Contents:
+    given = (app.payload.get("fields") or {}) if not b.flat else app.payload
+    rows = []
+    for f in b.form.fields:
+        value = given.get(f.name)
+        if f.kind == "lines" or value in (None, "", [], {}):
             continue
-        if f.kind == "choice":
-            option = next((o for o in f.options if o.value == value), None)
-            value = (option.label_zh if zh else option.label_en) if option else value
-        elif f.kind == "boolean":
-            value = ("是" if zh else "Yes") if value else ("否" if zh else "No")
-        shown.append((f.label_zh if zh else f.label_en, _display(value), f.kind == "money", f.name))
-    lines_field = d.lines_field
-    inputs = {step.field for step in d.award if isinstance(step, Input)}
+        label = f.label_zh if zh else f.label_en
+        rows.append((label, _shown(f, value, zh), f.kind == "money", f.name))
+    lines_field = b.lines_field
+    inputs = {step.field for step in b.definition.award if isinstance(step, Input)}
+    follow = b.definition.workflow.follow_up if b.pays else None
+
+    def named(name: str) -> tuple[str, str]:
+        f = b.form.field(name)
+        return name, ((f.label_zh if zh else f.label_en) if f else name)
+
     return Contents(
-        fields=shown,
-        lines=list(values.get(lines_field.name) or []) if lines_field else [],
-        lines_kind="expense" if lines_field else None,
+        fields=rows,
+        lines=list(given.get(lines_field.name) or []) if lines_field else [],
+        lines_kind=b.line_kind if lines_field else None,
         lines_label=(lines_field.label_zh if zh else lines_field.label_en) if lines_field else None,
         categories={
             o.value: o.label_zh if zh else o.label_en
             for o in (lines_field.options if lines_field else ())
         },
         approvable=[
-            (f.name, f.label_zh if zh else f.label_en, str(values[f.name]))
-            for f in d.fields
-            if f.kind == "money" and f.name in inputs and values.get(f.name)
+            (f.name, f.label_zh if zh else f.label_en, str(given[f.name]))
+            for f in b.form.fields
+            if b.pays and f.kind == "money" and f.name in inputs and given.get(f.name)
         ],
+        experts=b.definition.workflow.experts if b.pays else 0,
+        follow_up=(named(follow.whole), named(follow.part)) if follow else None,
     )

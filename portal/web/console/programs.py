@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from domain.definition import words
 from domain.definition.award import rule_text
-from domain.definition.model import ALREADY_PAID, Definition, Remaining
+from domain.definition.model import ALREADY_PAID, Definition
 from domain.errors import RuleViolation
 from portal.auth.guards import principal_of
 from portal.bodies import MAX_DEPTH, too_deep
@@ -57,12 +57,10 @@ def _pretty(document: Any) -> str:
     return msgspec.json.format(msgspec.json.encode(document), indent=2).decode()
 
 
-def _editor_text(kind: str, params: dict[str, Any]) -> str:
-    """A version's document as the editor shows it: a definition in its own order (fields,
-    award, documents...), not the database's; a classic program's parameters in yuan."""
-    if kind == "defined":
-        return _pretty(msgspec.convert(params, Definition))
-    return _pretty(s.params_to_wire(params))
+def _editor_text(params: dict[str, Any]) -> str:
+    """A version's definition as the editor shows it: in its own order (fields, award,
+    documents...), not the database's."""
+    return _pretty(msgspec.convert(params, Definition))
 
 
 def _document(raw: str) -> dict[str, Any]:
@@ -133,14 +131,17 @@ def _problems(exc: Exception, document: Any, zh: bool) -> list[dict[str, str]]:
 
 
 def _sample_inputs(d: Definition, form: Any) -> dict[str, Any]:
-    names = list(d.estimate_inputs)
-    if any(isinstance(x, Remaining) for x in d.award):
-        names.append(ALREADY_PAID)
+    """The calculator's inputs as the preview form sent them, typed as the API takes them."""
     out: dict[str, Any] = {}
-    for name in names:
+    for name, field_name in d.estimate_names().items():
+        f = d.field(field_name)
+        if f is not None and f.kind == "choices":
+            picked = [str(v) for v in form.getall(f"in-{name}")] if f"in-{name}" in form else []
+            if picked:
+                out[name] = picked
+            continue
         value = text(form, f"in-{name}")
         if value:
-            f = d.field(name)
             out[name] = int(value) if f and f.kind == "integer" and value.isdigit() else value
     return out
 
@@ -355,7 +356,7 @@ async def _program_page(
     defaults = {
         "effective_from": starts.isoformat(),
         "effective_to": ends.isoformat(),
-        "params": _editor_text(program["kind"], latest["params"]),
+        "params": _editor_text(latest["params"]),
         "note": "",
     }
     return render(
@@ -391,13 +392,11 @@ async def _version_page(
         )
     program = await _program(ctx, code)
     zh = language_of(request) == "zh"
-    d = msgspec.convert(row["params"], Definition) if row["kind"] == "defined" else None
-    preview = None
-    if d is not None:
-        inputs = _sample_inputs(d, form) if form is not None else {}
-        preview = await versions.preview(
-            ctx.pool, code, version, s.PreviewIn(inputs=inputs), language_of(request)
-        )
+    d = msgspec.convert(row["params"], Definition)
+    inputs = _sample_inputs(d, form) if form is not None else {}
+    preview = await versions.preview(
+        ctx.pool, code, version, s.PreviewIn(inputs=inputs), language_of(request), ctx.today()
+    )
     previous = against or (version - 1 if version > 1 else None)
     changes = None
     if previous is not None and previous != version:
@@ -414,7 +413,6 @@ async def _version_page(
         status_code=status_code,
         program=program,
         v=out,
-        kind=row["kind"],
         d=d,
         zh=zh,
         rule=rule_text(d)[0 if zh else 1] if d else "",
@@ -430,21 +428,22 @@ async def _version_page(
         or {
             "effective_from": out.effective_from.isoformat(),
             "effective_to": out.effective_to.isoformat(),
-            "params": _editor_text(row["kind"], row["params"]),
+            "params": _editor_text(row["params"]),
             "note": out.note,
         },
         done=_done(request),
     )
 
 
-def _sample_names(d: Definition | None) -> list[tuple[str, str, str]]:
-    """The calculator's inputs as (name, label zh, label en)."""
-    if d is None:
-        return []
-    out = []
-    for name in d.estimate_inputs:
-        f = d.field(name)
-        out.append((name, f.label_zh if f else name, f.label_en if f else name))
-    if any(isinstance(x, Remaining) for x in d.award):
-        out.append((ALREADY_PAID, "已获同类资金(元)", "Already paid (yuan)"))
+def _sample_names(d: Definition) -> list[tuple[str, str, str, tuple[tuple[str, str, str], ...]]]:
+    """The calculator's inputs as (name, label zh, label en, choices if it picks some)."""
+    out: list[tuple[str, str, str, tuple[tuple[str, str, str], ...]]] = []
+    for name, field_name in d.estimate_names().items():
+        f = d.field(field_name)
+        if name == ALREADY_PAID and f is None:
+            out.append((name, "已获同类资金(元)", "Already paid (yuan)", ()))
+            continue
+        options = tuple((o.value, o.label_zh, o.label_en) for o in f.options) if f else ()
+        picks = options if f is not None and f.kind == "choices" else ()
+        out.append((name, f.label_zh if f else name, f.label_en if f else name, picks))
     return out

@@ -18,23 +18,22 @@ from domain.money import Money, parse_money
 from portal.applications import schemas as app_schemas
 from portal.applications.views import application_out
 from portal.auth.guards import has_role, principal_of
+from portal.calls import schemas as scenario_schemas
+from portal.calls import services as scenario
 from portal.context import Ctx
 from portal.documents import services as documents
 from portal.documents.controllers import file_response
 from portal.documents.storage import storage_for
 from portal.i18n import language_of
-from portal.ipo import schemas as ipo_schemas
-from portal.ipo import services as ipo
 from portal.objections import schemas as objection_schemas
 from portal.objections import services as objections
 from portal.payments import services as payments
 from portal.payments.schemas import DisbursementIn
+from portal.programs import follow_ups
 from portal.programs import services as programs
 from portal.recoveries import schemas as recovery_schemas
 from portal.recoveries import services as recoveries
 from portal.review import services as review
-from portal.scenario import schemas as scenario_schemas
-from portal.scenario import services as scenario
 from portal.web.console.common import AnyRequest, render, see_other
 from portal.web.console.contents import contents_of
 from portal.web.forms import REFUSALS, Errors, checked, failure, read_form, text
@@ -219,14 +218,17 @@ class WorkPages:
     async def follow_up(
         self, ctx: Ctx, request: AnyRequest, application_id: FromPath[UUID]
     ) -> Redirect | Template:
-        async def act(data: ipo_schemas.FollowUpIn) -> None:
-            await ipo.follow_up(
-                ctx.pool, ctx.clock.now(), principal_of(request), application_id, data
+        form = await read_form(request)
+        year = text(form, "year")
+        body: dict[str, Any] = {k: text(form, k) for k in form if k not in ("_csrf_token", "year")}
+        body["year"] = int(year) if year.isdigit() and len(year) == 4 else year
+        try:
+            await follow_ups.follow_up(
+                ctx.pool, ctx.clock.now(), principal_of(request), application_id, body
             )
-
-        fields = ("year", "raised_total", "invested_in_wuhan", "note")
-        schema = ipo_schemas.FollowUpIn
-        return await _form(ctx, request, application_id, "follow_up", fields, schema, act)
+        except REFUSALS as exc:
+            return await _refused(ctx, request, application_id, "follow_up", form, exc)
+        return see_other(f"/console/applications/{application_id}?done=follow_up")
 
     @post(
         "/objections/{objection_id:uuid}/resolution",
@@ -407,7 +409,7 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
         ctx.pool, status=None, application_id=application_id, limit=200, cursor=None
     )
     scores_count = None
-    if app.type == "scenario_project":
+    if contents.experts:
         scores_count = await ctx.pool.fetchval(Q.scores_count, application_id)
     return {
         "app": app,
@@ -429,7 +431,7 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
         else None,
         "documents": await _documents(ctx, request, app.payload, lines),
         "decisions": decisions,
-        "can_score": app.type == "scenario_project"
+        "can_score": bool(contents.experts)
         and app.status == "submitted"
         and Role.REVIEWER in roles,
         "scores_count": scores_count,
@@ -444,7 +446,8 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
         "can_repay": app.recovery is not None
         and app.recovery.outstanding != "0.00"
         and Role.FINANCE in roles,
-        "can_follow_up": app.type == "ipo_overseas_claim"
+        "follow_up": contents.follow_up,
+        "can_follow_up": contents.follow_up is not None
         and app.status == "disbursed"
         and (Role.FINANCE in roles or Role.ADMIN in roles),
         "failed": None,

@@ -1,3 +1,5 @@
+"""Yearly calls (public list; admins open them), their ranking and selection, experts' scores."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,11 +10,11 @@ from litestar.params import FromPath, JSONBody
 
 from domain.accounts import STAFF_ROLES, Role
 from portal.auth.guards import has_role, principal_of
+from portal.calls import schemas as s
+from portal.calls import services
 from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
-from portal.scenario import schemas as s
-from portal.scenario import services
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -28,7 +30,7 @@ class CallController(Controller):
 
 class CallAdminController(Controller):
     path = "/api/v1/admin/calls"
-    tags = ["scenario"]
+    tags = ["calls"]
 
     @put(
         "/{program:str}/{year:int}",
@@ -57,7 +59,7 @@ class CallAdminController(Controller):
         summary="Passed projects by expert score, against the budget",
     )
     async def ranking(self, ctx: Ctx, program: FromPath[str], year: FromPath[int]) -> s.RankingOut:
-        return await services.ranking(ctx.pool, program, year)
+        return await services.ranking(ctx.pool, program, year, ctx.today())
 
     @post(
         "/{program:str}/{year:int}/selection",
@@ -89,7 +91,7 @@ class CallAdminController(Controller):
 
 class ScoreController(Controller):
     path = "/api/v1/admin/applications"
-    tags = ["scenario"]
+    tags = ["calls"]
 
     @post(
         "/{application_id:uuid}/scores",

@@ -1,53 +1,64 @@
-"""Article 7: AI demonstration scenario projects, scored by experts and selected by rank."""
+"""A reviewer's work on an application: amounts approved line by line (each cut explained),
+expert scores, and the ranking of a yearly call's scored applications within its budget."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from domain.errors import RuleViolation
 from domain.money import Money
 
-FIELDS = {
-    "smart_manufacturing": ("智能制造", "Smart manufacturing"),
-    "connected_vehicles": ("智能网联汽车", "Connected vehicles"),
-    "smart_construction": ("智能建造", "Smart construction"),
-    "smart_health": ("智慧医疗", "Smart health"),
-    "smart_education": ("智慧教育", "Smart education"),
-    "smart_city": ("智慧城市", "Smart city"),
-    "other": ("其他", "Other"),
-}
-MIN_SCORES = 3
+
+@dataclass(frozen=True, slots=True)
+class ReviewedLine:
+    claimed: Money
+    approved: Money
+    reason: str | None
 
 
-def check_call(call: tuple[dt.date, dt.date] | None, year: int, today: dt.date) -> None:
-    if call is None or not call[0] <= today <= call[1]:
-        when = f"{call[0]} to {call[1]}" if call else "not opened"
-        raise RuleViolation(
-            "call_closed",
-            f"The {year} call is closed ({when}).",
-            field="call_year",
-            message_zh=f"{year} 年度申报"
-            + (f"时间为 {call[0]} 至 {call[1]}。" if call else "尚未开放。"),
-        )
-
-
-def check_investment(total: Money, lines: Sequence[Money]) -> list[RuleViolation]:
-    if lines and sum(lines, Money.ZERO) != total:
-        return [
-            RuleViolation(
-                "investment_mismatch",
-                f"The investment lines add up to {sum(lines, Money.ZERO)}, not the total {total}.",
-                field="total_investment",
-                message_zh=f"投资明细合计 {sum(lines, Money.ZERO)} 与总投资 {total} 不一致。",
+def review_lines(
+    claimed: Sequence[Money],
+    approved: Mapping[int, Money],
+    reasons: Mapping[int, str],
+    comment: str,
+) -> list[ReviewedLine]:
+    """Apply a reviewer's per-line amounts: never above the claim, and every cut explained."""
+    for index in approved:
+        if not 0 <= index < len(claimed):
+            raise RuleViolation(
+                "invalid_input",
+                f"There is no line {index}; lines are numbered from 0.",
+                field=f"approved_lines.{index}",
+                message_zh=f"不存在第 {index} 行(从0开始编号)。",
             )
-        ]
-    return []
+    out: list[ReviewedLine] = []
+    for index, amount in enumerate(claimed):
+        approved_amount = approved.get(index, amount)
+        if approved_amount > amount:
+            raise RuleViolation(
+                "invalid_input",
+                f"Line {index}: the approved amount exceeds the claimed {amount}.",
+                field=f"approved_lines.{index}",
+                message_zh=f"第 {index} 行核定金额超过申报金额 {amount}。",
+            )
+        reason = reasons.get(index) or (comment if approved_amount < amount else None) or None
+        if approved_amount < amount and not reason:
+            raise RuleViolation(
+                "cut_reason_required",
+                f"Line {index} is cut: give the reason.",
+                field=f"line_reasons.{index}",
+                message_zh=f"第 {index} 行核减,请说明理由。",
+            )
+        out.append(
+            ReviewedLine(amount, approved_amount, reason if approved_amount < amount else None)
+        )
+    return out
 
 
-def check_scores(count: int, needed: int = MIN_SCORES) -> None:
+def check_scores(count: int, needed: int) -> None:
     if count < needed:
         raise RuleViolation(
             "scores_missing",

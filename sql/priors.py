@@ -1,4 +1,5 @@
-"""Scheduled rule of event support: a filing not recognized by its start date lapses."""
+"""Scheduled rule of earlier applications: one not recognized by the day its program says
+(an event's start) lapses."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sql.applications import SYSTEM, record_transition
 from sql.queries import Q
 
 
-async def lapse_due_filings(pool: asyncpg.Pool, today: dt.date, at: dt.datetime) -> int:
+async def lapse_due(pool: asyncpg.Pool, today: dt.date, at: dt.datetime) -> int:
     """Safe to run twice and on two workers at once: rows are taken with SKIP LOCKED."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await conn.fetch(Q.filings_due_to_lapse, today)
@@ -22,6 +23,6 @@ async def lapse_due_filings(pool: asyncpg.Pool, today: dt.date, at: dt.datetime)
                 to_status="lapsed",
                 actor=SYSTEM,
                 at=at,
-                comment="活动开始前未获认定,备案失效。/ Not recognized before the event started.",
+                comment="到期前未获认定,申请失效。/ Not recognized in time; it has lapsed.",
             )
     return len(rows)

@@ -20,10 +20,15 @@ ON CONFLICT DO NOTHING
 RETURNING score;
 
 -- name: ranking_candidates
-SELECT a.id, a.title, a.submitted_at, a.program_version, o.name AS org_name,
+-- Program $1's passed applications of the call of year $3 (its year in field $2, or the year
+-- they were submitted in).
+SELECT a.id, a.type, a.title, a.submitted_at, a.program_code, a.program_version, a.payload, a.filing_id,
+       a.org_id, o.name AS org_name,
        array(SELECT s.score FROM scores s WHERE s.application_id = a.id ORDER BY s.reviewer_id) AS scores
 FROM applications a JOIN organizations o ON o.id = a.org_id
-WHERE a.type = 'scenario_project' AND a.status = 'reviewed' AND (a.payload->>'call_year')::int = $1
+WHERE a.program_code = $1 AND a.status = 'reviewed'
+  AND coalesce((coalesce(a.payload -> 'fields', a.payload) ->> nullif($2, ''))::int,
+               extract(year FROM a.submitted_at)::int) = $3
 ORDER BY a.submitted_at, a.id;
 
 -- name: approved_lines_total

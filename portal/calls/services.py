@@ -1,32 +1,32 @@
-"""Yearly calls, expert scoring, ranking and selection within the year's budget."""
+"""Yearly calls, expert scoring, ranking and selection within the year's budget, for any
+program whose definition asks for experts in a yearly call."""
 
 from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import cast
 from uuid import UUID
 
 import asyncpg
 
-from domain import scenario as rules
+from domain import review as rules
+from domain.definition.award import compute
+from domain.definition.model import WithinCall
 from domain.errors import RuleViolation
 from domain.money import Money
-from domain.programs import ScenarioProjectParams, scenario_project_award
 from portal.applications import schemas as app_schemas
-from portal.applications.program_params import version_params
-from portal.applications.registry import HANDLERS
+from portal.applications.types import lines_from_rows
 from portal.applications.views import not_found
 from portal.auth.principal import Principal
+from portal.calls import schemas as s
 from portal.errors import ProblemError
-from portal.programs.services import check_year, unknown_program
+from portal.programs import engine
+from portal.programs.forms import bound_of, claim_form, values_of
+from portal.programs.services import check_year, program_on, unknown_program
 from portal.review import services as review
-from portal.scenario import schemas as s
 from sql import audit
 from sql.pool import transaction
 from sql.queries import Q
-
-SCORED = "scenario-project"  # the program whose calls are scored and ranked
 
 
 async def put_call(
@@ -95,7 +95,7 @@ async def score(
         row = await conn.fetchrow(Q.application_for_update, application_id)
         if row is None:
             raise not_found()
-        if row["status"] != "submitted" or not await HANDLERS[row["type"]].experts(conn, row):
+        if row["status"] != "submitted" or not engine.experts(await bound_of(conn, row)):
             raise RuleViolation(
                 "invalid_transition",
                 "Only submitted applications of a program scored by experts are scored.",
@@ -138,25 +138,34 @@ async def score(
     return s.ScoreOut(application_id, data.score, count)
 
 
-async def ranking(pool: asyncpg.Pool, program: str, year: int) -> s.RankingOut:
+async def ranking(pool: asyncpg.Pool, program: str, year: int, today: dt.date) -> s.RankingOut:
+    """A yearly call's passed applications by their experts' average, against what is left
+    of the year's budget; each with the award it would be approved for."""
     check_year(year)
-    if program != SCORED:
-        raise ProblemError(
-            404, "not_found", "Only scenario projects are ranked.", "仅场景项目进行排名。"
-        )
     async with pool.acquire() as conn:
+        current = await program_on(conn, program, today)
+        b = await claim_form(conn, program, current["version"])
+        rule = next((r for r in b.form.eligibility if isinstance(r, WithinCall)), None)
+        if rule is None or not b.definition.workflow.experts:
+            raise ProblemError(
+                404,
+                "not_found",
+                f"{program} is not ranked: it has no yearly call scored by experts.",
+                f"{program} 不按年度申报批次评审排名。",
+            )
         budget = await conn.fetchrow(Q.budget_row, program, year)
         available = (
             Money(budget["allocated_fen"] - budget["reserved_fen"] - budget["spent_fen"])
             if budget
             else Money.ZERO
         )
-        rows = await conn.fetch(Q.ranking_candidates, year)
+        rows = await conn.fetch(Q.ranking_candidates, program, rule.year_field or "", year)
         candidates, info = [], {}
         for r in rows:
-            params, _ = await version_params(conn, program, r["program_version"])
-            total = Money(await conn.fetchval(Q.approved_lines_total, r["id"]))
-            award = scenario_project_award(cast(ScenarioProjectParams, params), total).amount
+            app_b = await bound_of(conn, r)
+            lines = lines_from_rows(await conn.fetch(Q.lines_of, r["id"]))
+            found = engine.amounts(app_b, values_of(app_b, r["payload"], r["filing_id"]), lines)
+            award = compute(app_b.definition, found).amount
             if r["scores"]:
                 candidates.append(
                     rules.Candidate(str(r["id"]), tuple(r["scores"]), award, r["submitted_at"])
@@ -201,7 +210,7 @@ async def select(
     language: str,
 ) -> s.SelectionOut:
     """Approve by rank while the budget lasts; each approval is the approver's ordinary decision."""
-    ranked = await ranking(pool, program, year)
+    ranked = await ranking(pool, program, year, today)
     approved, not_selected, skipped = [], [], []
     decision = app_schemas.DecisionIn(
         action="approve",

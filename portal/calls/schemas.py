@@ -1,41 +1,15 @@
-"""Scenario projects (art. 7): the payload, yearly calls, expert scores and the ranking."""
+"""Yearly calls: their windows, experts' scores, and the ranking that selects within the
+year's budget (a program whose workflow asks for experts in a yearly call)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
-from portal.applications.payee import Payee
-from portal.applications.payloads import MAX_LINES, BudgetLine, Documents, In, MoneyText
-from portal.types import LongText, Name
-
-Field = Literal[
-    "smart_manufacturing",
-    "connected_vehicles",
-    "smart_construction",
-    "smart_health",
-    "smart_education",
-    "smart_city",
-    "other",
-]
-
-
-class ScenarioProject(In, tag="scenario_project", tag_field="type"):
-    call_year: Annotated[int, msgspec.Meta(ge=2000, le=2100)] | None = None
-    title: Name | None = None
-    field: Field | None = None
-    total_investment: MoneyText | None = None
-    investment_lines: Annotated[list[BudgetLine], msgspec.Meta(max_length=MAX_LINES)] = (
-        msgspec.field(default_factory=list)
-    )
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    summary: LongText | None = None
-    payee: Payee | None = None
-    documents: Documents = msgspec.field(default_factory=list)
+from portal.types import LongText
 
 
 class CallIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -1,5 +1,5 @@
 """What Python's garbage collector costs the POST, with its default settings and as the served
-app settles them (`portal.heap.settle`; docs/PERFORMANCE.md, item 14).
+app settles them (`portal.heap.settle`).
 
 The portal's ASGI app runs inside this process (no HTTP server), fed the bench's POSTs by 32
 concurrent tasks against the bench's database. Blocks of requests alternate between the two

@@ -1,4 +1,4 @@
-"""What a NOTIFY in a writing transaction costs PostgreSQL's commits (docs/PERFORMANCE.md, item 13).
+"""What a NOTIFY in a writing transaction costs PostgreSQL's commits.
 
 `python -m bench.notify_lock`: 16 connections commit one-row INSERTs as fast as they can, with
 and without a `pg_notify` in the same statement, on the bench's own durable server. PostgreSQL

@@ -378,7 +378,7 @@ async def seed(conn: asyncpg.Connection, rows: int, orgs: int, log=print) -> See
 # A day's worth of answered Idempotency-Keys, as production holds (keys are kept 24 h). Emptied
 # between figures, the table looked empty to the planner when the pool's connections made their
 # generic plans, and those kept a sequential scan while the figure filled it: twice the
-# PostgreSQL time per request (docs/PERFORMANCE.md, item 19).
+# PostgreSQL time per request.
 HELD_KEYS = """
 INSERT INTO idempotency_keys (scope, key, request_hash, created_at, completed_at, status_code,
                               content_type, body)

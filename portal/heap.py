@@ -1,9 +1,10 @@
 """The collector's settings for a serving process, applied once its app is built.
 
-Measured under load (docs/PERFORMANCE.md, item 14): the portal's start-up heap, ~85,000 objects
-(routes, schemas, templates, catalogs), was walked by every full collection, a ~70 ms pause every
-~2,000 POSTs, in which every request in flight waited; and the young generation, at 700 objects,
-was collected every ~16 requests because 32 requests in flight keep that many alive.
+Measured under load (32 concurrent POSTs, `bench/collector.py`): the portal's start-up heap,
+~85,000 objects (routes, schemas, templates, catalogs), was walked by every full collection, a
+~70 ms pause every ~2,000 POSTs, in which every request in flight waited; and the young
+generation, at 700 objects, was collected every ~16 requests because 32 requests in flight keep
+that many alive.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ def wakes_relay(topic: str) -> bool:
     PostgreSQL serializes every transaction that sends a NOTIFY on one cluster-wide lock, held
     until its commit is flushed to disk, so notifying commits never share a flush. A row that no
     one must hear of (SILENT: a draft's creation) sends none, so the hottest write of the portal
-    stays off that lock (docs/PERFORMANCE.md, item 13). The lag metric leaves out the same rows.
+    stays off that lock. The lag metric leaves out the same rows.
     """
     return topic not in SILENT
 

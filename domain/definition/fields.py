@@ -417,15 +417,6 @@ def chosen(values: Mapping[str, Value]) -> dict[str, tuple[str, ...]]:
     }
 
 
-def amount_of(value: Value | None) -> Money | None:
-    """A money field's amount, or a lines field's total."""
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, tuple) and all(isinstance(x, Line) for x in value):
-        return sum((line.amount for line in value if isinstance(line, Line)), Money.ZERO)
-    return None
-
-
 def to_store(form: Form, values: Mapping[str, Value]) -> dict[str, Any]:
     """As the database keeps them: money in fen, dates and ids as text; a lines field is kept
     as rows (left out here)."""

@@ -29,7 +29,9 @@ class ApplicationController(Controller):
         operation_id="create_application",
         status_code=201,
         guards=[ORG_MEMBER],
-        opt={CHECKED_IN_STATEMENT: True},  # the draft's statement checks the token (item 20)
+        opt={
+            CHECKED_IN_STATEMENT: True
+        },  # the draft's statement checks the token: no read before it
         responses=problems(401, 403, 404, 409, 422),
         summary="Start an application as a draft",
     )

@@ -165,7 +165,7 @@ async def _insert_draft(
     """
     uscc = author.org_uscc if author.org_id == org_id else None
     noted = in_effect(await program_of(conn, data), data.type, today) if uscc else None
-    if uscc and noted is not None and engine.reads_nothing(noted):
+    if uscc is not None and noted is not None and engine.reads_nothing(noted):
         b, guard = noted, noted.version
         draft = await engine.draft(conn, b, org_id, data)
         await _check_documents(conn, org_id, draft)

@@ -202,8 +202,7 @@ async def same_thing(conn: asyncpg.Connection | asyncpg.Pool, row: asyncpg.Recor
 
 def summary(r: asyncpg.Record) -> s.ApplicationSummary:
     """A row of the work queue or of an organization's list: the summary's columns in its order,
-    the amounts in fen. Taken by position, a third faster than by name; a page makes fifty
-    (docs/PERFORMANCE.md, item 24)."""
+    the amounts in fen. Taken by position, a third faster than by name; a page makes fifty."""
     (
         app_id,
         app_type,

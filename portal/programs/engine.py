@@ -20,10 +20,12 @@ from domain.definition.award import Award, compute
 from domain.definition.documents import missing_documents
 from domain.definition.model import (
     AtMost,
-    DocumentRequirement,
+    InPolicy,
     Input,
     LinkWindow,
     ListedExchange,
+    NotCombinableWith,
+    RegisteredInWuhan,
     Remaining,
     Stages,
     WithinCall,
@@ -38,7 +40,6 @@ from portal.programs.forms import Bound, Submitted, store, stored_amount, stored
 from sql.queries import Q
 
 _PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
-DEAD = ("draft", "withdrawn", "rejected", "lapsed")
 
 
 def refused(problems: list[RuleViolation]) -> ProblemError:
@@ -235,49 +236,46 @@ async def _facts(
     values: dict[str, fields.Value],
     found: dict[str, Money],
     today: dt.date,
+    prior: asyncpg.Record | None,
 ) -> eligibility.Facts:
-    """What the form's rules ask about, read for this application."""
-    form = b.form
-    rules = form.eligibility
-    org = await conn.fetchrow(Q.org_by_id, app["org_id"])
-    call, call_year = None, None
+    """What the form's rules ask about, read for this application (only what they ask: a rule
+    absent is a read saved); `prior` is the earlier application it points to, already read."""
+    rules = b.form.eligibility
+    given: dict[str, Any] = {}
+    if any(isinstance(r, RegisteredInWuhan) for r in rules):
+        org = await conn.fetchrow(Q.org_by_id, app["org_id"])
+        given["registered_in_wuhan"] = Uscc(org["uscc"]).registered_in_wuhan
     for rule in rules:
         if isinstance(rule, WithinCall):
             year = values.get(rule.year_field) if rule.year_field else today.year
-            call_year = year if isinstance(year, int) else None
-            row = await conn.fetchrow(Q.call_of, b.code, call_year) if call_year else None
-            call = (row["opens_on"], row["closes_on"]) if row else None
-    live: dict[str, int] = {}
-    for rule in eligibility.live_rules(form):
-        live[eligibility.live_key(rule)] = await _live(conn, b, app, rule, values)
-    others = frozenset(
-        r["program_code"] for r in await conn.fetch(Q.org_live_programs, app["org_id"], app["id"])
-    )
-    exchange = None
-    for rule in rules:
-        if isinstance(rule, ListedExchange):
+            given["call_year"] = year if isinstance(year, int) else None
+            row = await conn.fetchrow(Q.call_of, b.code, year) if given["call_year"] else None
+            given["call"] = (row["opens_on"], row["closes_on"]) if row else None
+        elif isinstance(rule, ListedExchange):
             code, on = values.get(rule.field), values.get(rule.on)
             if isinstance(code, str) and isinstance(on, dt.date):
                 row = await conn.fetchrow(Q.exchange_on, code, on)
-                exchange = row is not None and row["market"] == rule.market and row["eligible"]
-    linked: dict[str, object] = {}
-    if any(isinstance(r, LinkWindow) for r in rules) and app["filing_id"] is not None:
-        prior = await conn.fetchrow(Q.prior_application, app["filing_id"])
-        linked = dict(prior["payload"]) if prior else {}
-    window = await conn.fetchrow(Q.version_window, b.code, b.version)
+                market = row is not None and row["market"] == rule.market
+                given["exchange_eligible"] = market and row["eligible"]
+    if any(isinstance(r, NotCombinableWith) for r in rules):
+        rows = await conn.fetch(Q.org_live_programs, app["org_id"], app["id"])
+        given["other_programs"] = frozenset(r["program_code"] for r in rows)
+    if any(isinstance(r, InPolicy) for r in rules):
+        window = await conn.fetchrow(Q.version_window, b.code, b.version)
+        given["policy"] = (window["effective_from"], window["effective_to"])
+    if prior is not None and any(isinstance(r, LinkWindow) for r in rules):
+        given["linked"] = dict(prior["payload"])
     return eligibility.Facts(
-        registered_in_wuhan=Uscc(org["uscc"]).registered_in_wuhan,
+        registered_in_wuhan=given.pop("registered_in_wuhan", True),
         today=today,
-        call=call,
-        call_year=call_year,
-        live=live,
-        other_programs=others,
+        live={
+            eligibility.live_key(rule): await _live(conn, b, app, rule, values)
+            for rule in eligibility.live_rules(b.form)
+        },
         amounts=found,
         values=values,
-        policy=(window["effective_from"], window["effective_to"]),
-        linked=linked,
-        exchange_eligible=exchange,
         prefix=b.prefix,
+        **given,
     )
 
 
@@ -298,7 +296,7 @@ async def _live(
     return sum(1 for r in named if normalize(r["named"] or "") == same)
 
 
-async def _values_and_lines(
+def _values_and_lines(
     b: Bound, app: asyncpg.Record, lines: list[StoredLine]
 ) -> dict[str, fields.Value]:
     values = values_of(b, app["payload"], app["filing_id"])
@@ -311,20 +309,27 @@ async def _values_and_lines(
     return values
 
 
+def _link(b: Bound, app: asyncpg.Record) -> dict[str, Any]:
+    """The earlier application a stored claim points to, as a body names it."""
+    link = app["filing_id"]
+    return {f.name: str(link) for f in b.form.fields if f.kind == "reference" and link}
+
+
 async def check_submit(
     conn: asyncpg.Connection, b: Bound, app: asyncpg.Record, lines: list[StoredLine], today: dt.date
 ) -> list[RuleViolation]:
     """Every reason the application may not be submitted today."""
     await conn.execute(Q.lock_org, app["org_id"])  # one firm's applications judged one at a time
-    values = await _values_and_lines(b, app, lines)
+    values = _values_and_lines(b, app, lines)
     problems = fields.at_submit(b.form, values, b.prefix)
-    if not b.prior:
-        try:
-            await prior_of(conn, b, app["org_id"], values_of_raw(b, app))
-        except RuleViolation as v:
-            problems.append(v)
+    prior = None
+    try:
+        prior = await prior_of(conn, b, app["org_id"], _link(b, app))
+    except RuleViolation as v:
+        problems.append(v)
     found = amounts(b, values, lines)
-    problems += eligibility.violations(b.form, await _facts(conn, b, app, values, found, today))
+    facts = await _facts(conn, b, app, values, found, today, prior)
+    problems += eligibility.violations(b.form, facts)
     if not problems and not b.prior:
         try:
             chosen, taken, paid = await _history(conn, b, app["org_id"], app["id"], values)
@@ -334,21 +339,12 @@ async def check_submit(
     return problems
 
 
-def values_of_raw(b: Bound, app: asyncpg.Record) -> dict[str, Any]:
-    """A stored application's fields as sent, with the earlier application it points to."""
-    stored = app["payload"]
-    out = dict(stored["fields"]) if "fields" in stored else dict(stored)
-    if app["filing_id"] is not None:
-        out |= {f.name: str(app["filing_id"]) for f in b.form.fields if f.kind == "reference"}
-    return out
-
-
 async def check_decision(
     conn: asyncpg.Connection, b: Bound, app: asyncpg.Record, lines: list[StoredLine], today: dt.date
 ) -> None:
     """The rules again at approval, less those of the calendar; an earlier application is not
     recognized once its day to lapse has come."""
-    values = await _values_and_lines(b, app, lines)
+    values = _values_and_lines(b, app, lines)
     lapses = getattr(b.form, "lapses_on", None)
     day = values.get(lapses) if lapses else None
     if isinstance(day, dt.date) and today >= day:
@@ -358,12 +354,12 @@ async def check_decision(
             message_zh=f"已到 {day},该申请不能再予认定。",
             status=409,
         )
-    problems = [v for v in fields.at_submit(b.form, values, b.prefix)]
-    if not b.prior:
-        await prior_of(conn, b, app["org_id"], values_of_raw(b, app))
+    problems = fields.at_submit(b.form, values, b.prefix)
+    prior = await prior_of(conn, b, app["org_id"], _link(b, app))
     # The rules read the figures as the applicant gave them; the reviewer's cuts are the award's.
     found = amounts(b, values, [msgspec.structs.replace(x, approved=None) for x in lines])
-    problems += eligibility.at_decision(b.form, await _facts(conn, b, app, values, found, today))
+    facts = await _facts(conn, b, app, values, found, today, prior)
+    problems += eligibility.at_decision(b.form, facts)
     if problems:
         raise problems[0]
 
@@ -413,10 +409,6 @@ async def flags(
             for r in await conn.fetch(Q.follow_ups_due, app["id"])
         ]
     return out
-
-
-def documents(b: Bound) -> tuple[DocumentRequirement, ...]:
-    return b.form.documents
 
 
 def missing_docs(b: Bound, app: asyncpg.Record) -> list[RuleViolation]:

@@ -22,7 +22,7 @@ import msgspec
 from domain.definition import fields
 from domain.definition.model import Definition, Field, Form, Prior
 from domain.errors import RuleViolation
-from domain.money import Money, fen_text, parse_money
+from domain.money import Money, fen_text
 from portal.applications.payee import Payee
 from portal.applications.payloads import Documents
 from portal.errors import ProblemError
@@ -335,7 +335,3 @@ def values_of(
     raw |= {f.name: str(link) for f in b.form.fields if f.kind == "reference" and link}
     values, _ = fields.read(b.form, raw, b.prefix)
     return values
-
-
-def money_of(text: str) -> int:
-    return parse_money(text).fen

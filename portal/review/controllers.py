@@ -26,7 +26,9 @@ class ReviewController(Controller):
     @get(
         operation_id="work_queue",
         guards=[on_loop(has_role(*STAFF_ROLES))],
-        opt={CHECKED_IN_STATEMENT: True},  # the page's statement checks the token (item 22)
+        opt={
+            CHECKED_IN_STATEMENT: True
+        },  # the page's statement checks the token: no read before it
         responses=problems(401, 403, 422),
         summary="The work queue: filter by status, type, program and text; oldest first",
     )

@@ -261,7 +261,7 @@ async def _decide(
 # The work queue's filters, in the order their parameters are numbered after work_queue_caller's.
 # Status, type and program reach the planner as sub-selects, not values: it then costs every call
 # alike and keeps one plan, where with the values it planned each common status + program page
-# afresh, ~100 µs of PostgreSQL's CPU a page at 1M rows (docs/PERFORMANCE.md, item 23). The index
+# afresh, ~100 µs of PostgreSQL's CPU a page at 1M rows. The index
 # still takes them: a sub-select's result feeds an index condition like a parameter.
 _QUEUE_FILTERS = (
     "a.status = (SELECT ${}::text)",
@@ -280,7 +280,7 @@ def _queue_sql(present: tuple[bool, ...], after: bool, limit: int) -> str:
 
     The limit is written into the statement, not sent as a parameter: PostgreSQL costs a generic
     plan with an unknown LIMIT as if it returned a share of the table (~20,000 against ~500 at
-    1M rows), so it planned every execution afresh (docs/PERFORMANCE.md, item 21). `limit` is
+    1M rows), so it planned every execution afresh. `limit` is
     an int from a validated query parameter, never text.
     """
     parts = [Q.work_queue_search if present[3] else Q.work_queue, Q.work_queue_caller]

@@ -19,6 +19,7 @@ from portal.auth.principal import Principal
 from portal.context import Context, Ctx
 from portal.i18n import language_of
 from portal.programs import services as programs
+from portal.programs.forms import NESTED  # started from its program, not by type
 from portal.web.applicant.common import (
     REFUSALS,
     AnyRequest,
@@ -33,7 +34,6 @@ from sql.application_types import application_types
 from sql.queries import Q
 
 PAGE_SIZE = 20
-NESTED = "program_claim"  # started from its program (/app/programs/{code}/new), not by type
 _SCAN_PAGES = 20  # at most 4,000 applications are looked through for claimable filings
 
 

@@ -70,6 +70,7 @@ def _choices(f: FormField) -> tuple[Choice, ...]:
 
 
 def _field(f: FormField, exchanges: frozenset[str]) -> Field:
+    # A choices field (the stages) is drawn as its boxes; its kind is then only a name.
     kind = "exchange" if f.name in exchanges else _KINDS.get(f.kind, "select")
     limit = f.max if f.kind in ("text", "long_text") else None
     return Field(

@@ -16,8 +16,8 @@ from domain.errors import RuleViolation
 from portal.auth.guards import has_role, principal_of
 from portal.calendar import schemas as calendar_schemas
 from portal.calendar import services as calendar
-from portal.calls import schemas as scenario_schemas
-from portal.calls import services as scenario
+from portal.calls import schemas as call_schemas
+from portal.calls import services as call_service
 from portal.context import Ctx
 from portal.i18n import language_of
 from portal.programs import schemas as program_schemas
@@ -45,14 +45,14 @@ class ConfigPages:
         try:
             data = msgspec.convert(
                 {"opens_on": text(form, "opens_on"), "closes_on": text(form, "closes_on")},
-                scenario_schemas.CallIn,
+                call_schemas.CallIn,
                 strict=False,
             )
             if not year.isdigit():
                 raise RuleViolation(
                     "invalid_input", "Give the year.", field="year", message_zh="请填写年度。"
                 )
-            await scenario.put_call(
+            await call_service.put_call(
                 ctx.pool,
                 ctx.clock.now(),
                 ctx.today(),
@@ -93,9 +93,9 @@ class ConfigPages:
                     "declare_no_conflict": checked(form, "declare_no_conflict"),
                     "comment": text(form, "comment"),
                 },
-                scenario_schemas.SelectionIn,
+                call_schemas.SelectionIn,
             )
-            result = await scenario.select(
+            result = await call_service.select(
                 ctx.pool,
                 ctx.clock.now(),
                 ctx.today(),
@@ -218,7 +218,7 @@ async def _calls_page(
     errors: Errors | None = None,
     submitted: dict[str, str] | None = None,
 ) -> Template:
-    listed = await scenario.list_calls(ctx.pool, ctx.today())
+    listed = await call_service.list_calls(ctx.pool, ctx.today())
     titles = await programs.list_programs(ctx.pool, ctx.today())
     year = ctx.today().year
     # Programs with a yearly call, and those of them whose applications experts score and rank.
@@ -251,9 +251,9 @@ async def _ranking_page(
     *,
     status_code: int = 200,
     errors: Errors | None = None,
-    selection: scenario_schemas.SelectionOut | None = None,
+    selection: call_schemas.SelectionOut | None = None,
 ) -> Template:
-    ranking = await scenario.ranking(ctx.pool, program, year, ctx.today())
+    ranking = await call_service.ranking(ctx.pool, program, year, ctx.today())
     return render(
         request,
         "ranking.html",

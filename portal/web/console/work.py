@@ -18,8 +18,8 @@ from domain.money import Money, parse_money
 from portal.applications import schemas as app_schemas
 from portal.applications.views import application_out
 from portal.auth.guards import has_role, principal_of
-from portal.calls import schemas as scenario_schemas
-from portal.calls import services as scenario
+from portal.calls import schemas as call_schemas
+from portal.calls import services as call_service
 from portal.context import Ctx
 from portal.documents import services as documents
 from portal.documents.controllers import file_response
@@ -179,9 +179,9 @@ class WorkPages:
                     "comment": text(form, "comment"),
                     "declare_no_conflict": checked(form, "declare_no_conflict"),
                 },
-                scenario_schemas.ScoreIn,
+                call_schemas.ScoreIn,
             )
-            await scenario.score(
+            await call_service.score(
                 ctx.pool, ctx.clock.now(), principal_of(request), application_id, data
             )
         except REFUSALS as exc:

@@ -89,13 +89,16 @@ class Money:
         return f"{sign}¥{whole:,}.{frac:02d}"
 
     def display_wan(self) -> str:
-        """Amount in 万元, exact: 2,000,000.00 → `"200万元"`, 12,345.67 → `"1.234567万元"`."""
+        """Amount in 万元 for reading, beside the exact yuan: a whole number of 万 as it is
+        (2,000,000.00 → `"200万元"`), anything else to two decimals, half up (12,345.67 →
+        `"1.23万元"`, 4,400,000.50 → `"440.00万元"`)."""
         sign = "-" if self.fen < 0 else ""
         whole, rest = divmod(abs(self.fen), _FEN_PER_WAN)
         if rest == 0:
             return f"{sign}{whole}万元"
-        decimals = f"{rest:06d}".rstrip("0")
-        return f"{sign}{whole}.{decimals}万元"
+        hundredths, left = divmod(abs(self.fen), _FEN_PER_WAN // 100)
+        hundredths += left * 2 >= _FEN_PER_WAN // 100
+        return f"{sign}{hundredths // 100}.{hundredths % 100:02d}万元"
 
 
 Money.ZERO = Money(0)

@@ -32,7 +32,9 @@
     var whole = (abs / 1000000n).toString();
     var rest = abs % 1000000n;
     if (rest === 0n) { return sign + whole + "万元"; }
-    return sign + whole + "." + rest.toString().padStart(6, "0").replace(/0+$/, "") + "万元";
+    // Rounded for reading, half up, as domain.money.display_wan: the exact yuan stand beside.
+    var hundredths = abs / 10000n + ((abs % 10000n) * 2n >= 10000n ? 1n : 0n);
+    return sign + (hundredths / 100n).toString() + "." + (hundredths % 100n).toString().padStart(2, "0") + "万元";
   }
 
   function csrfToken() {

@@ -11,6 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
+from domain.definition.award import article_number
 from domain.money import Money
 from portal.i18n import language_of
 from portal.web.i18n import translator
@@ -41,6 +42,15 @@ def wan(value: Any) -> str:
     return "" if m is None else m.display_wan()
 
 
+def article(value: Any, lang: str) -> str:
+    """A policy article as each language cites it: 第十一条, Article 11."""
+    text = "" if value is None else str(value)
+    if lang == "zh":
+        return f"第{text}条"
+    number = article_number(text)
+    return f"Article {number if number is not None else text}"
+
+
 def day(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
@@ -51,7 +61,7 @@ def day(value: Any) -> str:
 
 def _engine(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
-    env.filters.update(yuan=yuan, wan=wan, day=day)
+    env.filters.update(yuan=yuan, wan=wan, day=day, article=article)
     env.autoescape = True
 
 

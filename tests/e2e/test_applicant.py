@@ -124,10 +124,13 @@ async def test_an_organizer_goes_from_registration_to_a_submitted_claim(
     await _line(page, "budget_lines", 3, "prizes", "2000000.00", description="奖金")
     total = page.locator("#lines-total")
     assert await total.inner_text() == "¥4,000,001.00"
+    wan = page.locator("[data-line-total-wan]")
+    assert await wan.inner_text() == "400.00万元"  # 400.0001万 read rounded, the yuan exact
     # Remove the stray line from the keyboard; the rows renumber and the total follows.
     await page.get_by_role("button", name="删除 第3行").focus()
     await page.keyboard.press("Enter")
     assert await total.inner_text() == "¥4,000,000.00"
+    assert await wan.inner_text() == "400万元"
     assert await page.locator("#budget_lines-2-description").input_value() == "奖金"
     await page.locator("#save-status", has_text="已保存").wait_for()
 

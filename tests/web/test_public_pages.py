@@ -48,6 +48,13 @@ async def test_calculator_partial_and_csrf(client: AsyncTestClient) -> None:
     )
     assert r.status_code == 200
     assert "¥2,000,000.00" in r.text and "200万元" in r.text
+    # 50 % of 2,345,678.91 is 1,172,839.45: read as 117.28万元, the exact yuan beside it.
+    r = await client.post(
+        "/programs/event-support/estimate",
+        data={"eligible_costs": "2345678.91", "_csrf_token": token},
+    )
+    assert "¥1,172,839.45" in r.text and "(117.28万元)" in r.text
+    assert "117.283945" not in r.text
     r = await client.post(
         "/programs/event-support/estimate", data={"eligible_costs": "-5", "_csrf_token": token}
     )
@@ -124,6 +131,16 @@ async def test_language_switch_is_remembered(client: AsyncTestClient) -> None:
     assert "Publicity" in (await client.get("/publicity")).text
     r = await client.get("/lang/en?next=https://evil.example/", follow_redirects=False)
     assert r.headers["location"] == "/"
+
+
+async def test_articles_are_cited_in_each_language(client: AsyncTestClient) -> None:
+    home = (await client.get("/")).text
+    assert "第十一条" in home and "第三条" in home
+    client.cookies.set("lang", "en")
+    home = (await client.get("/")).text
+    assert "Article 11" in home and "Article 3" in home and "Article 十" not in home
+    program = (await client.get("/programs/event-support")).text
+    assert "(Article 11)" in program
 
 
 async def test_every_defined_program_has_its_calculator_in_both_languages(

@@ -92,7 +92,8 @@ async def prior_of(
 
 
 def title_of(b: Bound, values: dict[str, fields.Value], prior: asyncpg.Record | None) -> str:
-    """An application's title: its title template filled in, or its title field."""
+    """An application's title: its title template filled in (a choice by its name, never its
+    code), or its title field."""
     d = b.definition
     if b.prior:
         name = b.form.title_field
@@ -110,9 +111,12 @@ def title_of(b: Bound, values: dict[str, fields.Value], prior: asyncpg.Record | 
                 prior["title"] if key == "title" else stored_value(prior["payload"], key) or ""
             )
         got = values.get(name)
-        if isinstance(got, tuple):
-            return "/".join(str(x) for x in got)
-        return "" if got is None else str(got)
+        f = b.form.field(name)
+        named = {o.value: o.label_zh for o in f.options} if f is not None else {}
+        if isinstance(got, tuple):  # chosen options by their names, in the form's order
+            chosen = [str(x) for x in got]
+            return "、".join(label for value, label in named.items() if value in chosen)
+        return "" if got is None else named.get(str(got), str(got))
 
     return " ".join(_PLACEHOLDER.sub(value, d.title).split())
 

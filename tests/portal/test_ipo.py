@@ -99,6 +99,20 @@ async def test_stages_in_any_order_pay_each_once_and_never_past_the_cap(
         assert (r.status_code, r.json()["code"]) == (409, "stage_already_paid")
 
 
+async def test_a_listing_claim_is_titled_by_names_not_codes(
+    client: AsyncTestClient, team: dict[str, Any]
+) -> None:
+    r = await client.post(
+        "/api/v1/applications",
+        json=domestic(["listed", "tutoring"]),
+        headers=bearer(team["a"]),
+    )
+    app = await ok(r, 201)
+    listed = await ok(await client.get("/api/v1/applications", headers=bearer(team["a"])))
+    [mine] = [x for x in listed["items"] if x["id"] == app["id"]]
+    assert mine["title"] == "上海证券交易所 688999 上市奖励 辅导备案、成功上市"
+
+
 async def test_cap_reached_under_a_smaller_cap(
     client: AsyncTestClient, team: dict[str, Any], clock: FrozenClock
 ) -> None:

@@ -15,7 +15,7 @@ from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 from redis.asyncio import Redis
 
-from domain.clock import Clock, SystemClock
+from domain.clock import Clock, clock_for
 from portal.accounts.controllers import AuthController, MeController, StaffUserController
 from portal.applications.controllers import ApplicationController
 from portal.auth.middleware import AuthMiddleware
@@ -77,7 +77,7 @@ async def _connect_pool(settings: Settings) -> asyncpg.Pool:
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
-    clock = clock or SystemClock()
+    clock = clock or clock_for(settings.clock_offset_days)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -44,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_name: str = "湖北政务服务网统一身份认证"
+    # A training clock: "today" moved by this many days in the portal and the worker, so that a
+    # sandbox can pass an event's end or a publicity period; refused in production.
+    clock_offset_days: int = 0
 
     @property
     def secure_cookies(self) -> bool:
@@ -83,6 +86,7 @@ _ENV_NAMES: dict[str, str] = {
     "oidc_client_id": "PORTAL_OIDC_CLIENT_ID",
     "oidc_client_secret": "PORTAL_OIDC_CLIENT_SECRET",
     "oidc_name": "PORTAL_OIDC_NAME",
+    "clock_offset_days": "PORTAL_CLOCK_OFFSET_DAYS",
 }
 
 
@@ -117,6 +121,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             )
         if not settings.database_url or not settings.redis_url:
             raise SettingsError("DATABASE_URL and REDIS_URL must be set in production")
+        if settings.clock_offset_days:
+            raise SettingsError(
+                "PORTAL_CLOCK_OFFSET_DAYS: a training clock is for sandboxes; unset it in "
+                "production"
+            )
+    if not -3650 <= settings.clock_offset_days <= 3650:
+        raise SettingsError("PORTAL_CLOCK_OFFSET_DAYS: a number of days within ten years (±3650)")
     if not 1 <= settings.port <= 65535:
         raise SettingsError(f"PORTAL_PORT: {settings.port} is not a TCP port (1-65535)")
     if settings.oidc_issuer and not (settings.oidc_client_id and settings.oidc_client_secret):

@@ -15,7 +15,7 @@ import asyncpg
 from arq import cron, func
 from arq.connections import RedisSettings
 
-from domain.clock import BUSINESS_TZ, Clock, SystemClock
+from domain.clock import BUSINESS_TZ, Clock, clock_for
 from sql.pool import _init_connection
 from sql.settings import Settings, load_settings
 from workers import context as c
@@ -69,7 +69,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings = c.settings(ctx)
     assert settings.database_url is not None
     ctx["pool"] = await _pool(settings.database_url)
-    ctx.setdefault("clock", SystemClock())
+    ctx.setdefault("clock", clock_for(settings.clock_offset_days))
     tune = c.tuning(ctx)
     ctx["mailer"] = (
         SmtpPool(SmtpConfig.from_url(settings.smtp_url), tune.smtp_connections)

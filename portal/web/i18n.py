@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.districts import WUHAN_DISTRICTS as _DISTRICTS
 from domain.lifecycle import STATUS_ZH
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -29,6 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "amount": ("金额", "Amount"),
     "rule": ("政策依据", "Rule"),
     "article": ("政策条款", "Article"),
+    "training_clock": (
+        "培训时钟:本平台的“今天”为 {day}(偏移 {days} 天),仅供演练。",
+        "Training clock: the portal's today is {day} ({days} days); for practice only.",
+    ),
     "policy_text": ("政策原文", "Policy text"),
     "my_applications": ("我的申报", "My applications"),
     "console": ("工作台", "Console"),
@@ -134,7 +137,6 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "view_related": ("查看相关申请", "view related application"),
     "view_filing": ("查看事前备案", "View the filing"),
     "not_saved": ("未能保存,请查看下方提示。", "Not saved: see the messages below."),
-    "district_code": ("行政区划代码", "Division code"),
     "application_content": ("申报内容", "Application"),
     "payee": ("收款账户", "Payee account"),
     "lines_expense": ("费用明细与逐项核定", "Expense lines and per-line approval"),
@@ -811,7 +813,6 @@ _APPLICANT: dict[str, tuple[str, str]] = {
     "topic_digest.daily": ("每日摘要", "Daily digest"),
 }
 # Wuhan's districts, named as the domain names them.
-_APPLICANT.update({f"d_{code}": names for code, names in _DISTRICTS.items()})
 for _key, _pair in _APPLICANT.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
 

@@ -12,6 +12,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
 from domain.definition.award import article_number
+from domain.districts import WUHAN_DISTRICTS
 from domain.money import Money
 from portal.i18n import language_of
 from portal.web.i18n import translator
@@ -51,6 +52,14 @@ def article(value: Any, lang: str) -> str:
     return f"Article {number if number is not None else text}"
 
 
+def district(code: Any, lang: str) -> str:
+    """A district by its name, never its code (a code outside Wuhan is said to be so)."""
+    names = WUHAN_DISTRICTS.get(str(code))
+    if names is not None:
+        return names[0] if lang == "zh" else names[1]
+    return f"武汉市外({code})" if lang == "zh" else f"outside Wuhan ({code})"
+
+
 def day(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
@@ -61,7 +70,7 @@ def day(value: Any) -> str:
 
 def _engine(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
-    env.filters.update(yuan=yuan, wan=wan, day=day, article=article)
+    env.filters.update(yuan=yuan, wan=wan, day=day, article=article, district=district)
     env.autoescape = True
 
 
@@ -91,6 +100,9 @@ def page(
             "path": request.url.path,
             # The single sign-on button's provider, when one is configured.
             "oidc_name": settings.oidc_name if settings.oidc_enabled else None,
+            # A training clock is said on every page, with the date it makes today.
+            "training_day": request.app.state.ctx.today() if settings.clock_offset_days else None,
+            "training_offset": settings.clock_offset_days,
             **context,
         },
     )

@@ -220,6 +220,8 @@ async def test_decisions_through_the_page_with_csrf_declaration_and_four_eyes(
     detail = (await client.get(url)).text
     assert 'id="form-pass"' in detail and 'id="form-approve"' not in detail
     assert "武汉控制台测试科技有限公司" in detail and "场地租赁" in detail
+    assert '<dd id="org-district">武昌区</dd>' in detail  # the district by name, not 420106
+    assert "人工智能国家级、国际性重大活动支持" in detail and "event-support v1" not in detail
     document = re.search(
         r'href="(/console/documents/[0-9a-f-]{36})" download>活动方案.pdf<', detail
     )

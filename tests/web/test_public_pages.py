@@ -6,6 +6,7 @@ import re
 
 from litestar.testing import AsyncTestClient
 
+from portal.web.templating import district
 from tests.factories import PASSWORD, make_uscc, register
 
 
@@ -176,3 +177,9 @@ async def test_every_defined_program_has_its_calculator_in_both_languages(
         data={"_csrf_token": csrf(page), "rd_costs": "20000000"},
     )
     assert "¥5,000,000.00" in r.text and "研" not in r.text
+
+
+def test_a_district_is_named_never_coded() -> None:
+    assert district("420104", "zh") == "硚口区" and district("420104", "en") == "Qiaokou"
+    assert district("440300", "zh") == "武汉市外(440300)"
+    assert district("440300", "en") == "outside Wuhan (440300)"

@@ -401,6 +401,7 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
     app = await application_out(ctx.pool, application_id, principal, language)
     org = await ctx.pool.fetchrow(Q.org_by_id, app.org_id)
     row = await ctx.pool.fetchrow(Q.application_by_id, application_id)
+    program = await ctx.pool.fetchrow(Q.program_by_code, app.program_code)
     contents = await contents_of(ctx.pool, app, language)
     lines = contents.lines
     decisions = [a for a in DECISION_ORDER if a in app.allowed_actions and a in DECISIONS]
@@ -414,6 +415,7 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
     return {
         "app": app,
         "title": row["title"] if row else "",
+        "program": program,
         "org": org,
         "fields": contents.fields,
         "payee": app.payload.get("payee"),

@@ -154,10 +154,9 @@ async def test_every_page_renders_for_the_owner_and_is_a_404_page_for_another_or
         ids_ = set(re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', edit))
         labelled = set(re.findall(r'<label[^>]*\sfor="([^"]+)"', edit))
         assert ids_ - labelled == set(), (type_, ids_ - labelled)
-    assert (
-        '<table class="lines" id="budget_lines"'
-        in (await client.get(f"/app/applications/{ids['event_filing']}/edit")).text
-    )
+    filing_page = (await client.get(f"/app/applications/{ids['event_filing']}/edit")).text
+    assert '<table class="lines" id="budget_lines"' in filing_page
+    assert 'id="starts_on" name="starts_on" type="date"' in filing_page  # a date picker
     for url in ("/app/new", "/app/new/event_claim", "/app/new/scenario_project", "/app/inbox"):
         assert (await client.get(url)).status_code == 200, url
     assert "暂无可申报兑现的已认定备案" in (await client.get("/app/new/event_claim")).text

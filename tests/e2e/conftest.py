@@ -24,6 +24,7 @@ import uvicorn
 from domain.clock import FrozenClock
 from portal.app import create_app
 from sql.settings import Settings
+from tests.factories import PASSWORD, make_uscc
 from tests.portal.serving import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -121,3 +122,24 @@ async def verify_address(settings: Settings, url: str, email: str) -> None:
     async with httpx.AsyncClient(base_url=url) as api:
         r = await api.post("/api/v1/auth/verify-email", json={"token": token})
         assert r.status_code == 204, r.text
+
+
+async def register_firm(
+    settings: Settings, url: str, email: str, name: str, contact: str, district: str = "420106"
+) -> None:
+    """A firm registered through the API, its address verified: ready to sign in."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as api:
+        r = await api.post(
+            "/api/v1/auth/register",
+            json={
+                "org": {
+                    "name": name,
+                    "uscc": make_uscc(district),
+                    "contact_name": contact,
+                    "contact_phone": "027-8888 0000",
+                },
+                "user": {"email": email, "password": PASSWORD, "name": contact},
+            },
+        )
+        assert r.status_code == 201, r.text
+    await verify_address(settings, url, email)

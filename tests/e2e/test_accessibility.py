@@ -10,9 +10,9 @@ import httpx
 from axe_playwright_python.async_playwright import Axe
 
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer, verify_address
+from tests.e2e.conftest import LiveServer, register_firm
 from tests.e2e.test_console import REVIEWER, _seed_staff, _sign_in, _token
-from tests.factories import PASSWORD, make_uscc
+from tests.factories import PASSWORD
 from tests.portal.flows import attach_checklist, filing_body
 
 AXE = Axe()
@@ -32,21 +32,8 @@ async def test_the_main_pages_have_no_serious_accessibility_violation(
 ) -> None:
     url = live_server.url
     await _seed_staff(settings, live_server)
+    await register_firm(settings, url, "a11y@example.cn", "武汉无障碍科技有限公司", "林可及")
     async with httpx.AsyncClient(base_url=url, timeout=30) as api:
-        r = await api.post(
-            "/api/v1/auth/register",
-            json={
-                "org": {
-                    "name": "武汉无障碍科技有限公司",
-                    "uscc": make_uscc("420106"),
-                    "contact_name": "林可及",
-                    "contact_phone": "027-8888 0001",
-                },
-                "user": {"email": "a11y@example.cn", "password": PASSWORD, "name": "林可及"},
-            },
-        )
-        assert r.status_code == 201, r.text
-        await verify_address(settings, url, "a11y@example.cn")
         applicant = await _token(api, "a11y@example.cn")
         filing = (
             await api.post("/api/v1/applications", json=filing_body(), headers=applicant)

@@ -12,8 +12,8 @@ from portal.accounts import services as accounts
 from portal.accounts.schemas import StaffUserIn
 from sql.pool import create_pool
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer, screenshot, verify_address
-from tests.factories import PASSWORD, make_uscc
+from tests.e2e.conftest import LiveServer, register_firm, screenshot
+from tests.factories import PASSWORD
 from tests.portal.flows import ENDS, attach_checklist, claim_body, filing_body
 
 REVIEWER, APPROVER, ADMIN = "rev@wuhan.gov.cn", "appr@wuhan.gov.cn", "admin@wuhan.gov.cn"
@@ -58,21 +58,8 @@ async def test_reviewer_then_approver_take_a_claim_to_an_approved_award_and_the_
 ) -> None:
     url = live_server.url
     await _seed_staff(settings, live_server)
+    await register_firm(settings, url, "org@example.cn", "武汉会展智能科技有限公司", "陈主办")
     async with httpx.AsyncClient(base_url=url, timeout=30) as api:
-        r = await api.post(
-            "/api/v1/auth/register",
-            json={
-                "org": {
-                    "name": "武汉会展智能科技有限公司",
-                    "uscc": make_uscc("420106"),
-                    "contact_name": "陈主办",
-                    "contact_phone": "027-8888 0000",
-                },
-                "user": {"email": "org@example.cn", "password": PASSWORD, "name": "陈主办"},
-            },
-        )
-        assert r.status_code == 201, r.text
-        await verify_address(settings, url, "org@example.cn")
         applicant = await _token(api, "org@example.cn")
         r = await api.post("/api/v1/applications", json=filing_body(), headers=applicant)
         filing_id = r.json()["id"]

@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
-
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer, screenshot, verify_address
+from tests.e2e.conftest import LiveServer, register_firm, screenshot
 from tests.e2e.test_console import ADMIN, _seed_staff, _sign_in, _sign_out
-from tests.factories import PASSWORD, make_uscc
+from tests.factories import PASSWORD
 from tests.portal.test_program_versions import TRAINING
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -62,21 +60,9 @@ async def test_an_admin_publishes_a_program_and_a_firm_applies_on_its_form(
     await _sign_out(page)
 
     # A firm applies on the generated form.
-    async with httpx.AsyncClient(base_url=url, timeout=30) as api:
-        r = await api.post(
-            "/api/v1/auth/register",
-            json={
-                "org": {
-                    "name": "武汉培训科技有限公司",
-                    "uscc": make_uscc("420111"),
-                    "contact_name": "孙培训",
-                    "contact_phone": "027-8888 2222",
-                },
-                "user": {"email": "train@example.cn", "password": PASSWORD, "name": "孙培训"},
-            },
-        )
-        assert r.status_code == 201, r.text
-    await verify_address(settings, url, "train@example.cn")
+    await register_firm(
+        settings, url, "train@example.cn", "武汉培训科技有限公司", "孙培训", "420111"
+    )
     await page.goto(url + "/login")
     await page.get_by_label("电子邮箱").fill("train@example.cn")
     await page.get_by_label("密码").fill(PASSWORD)

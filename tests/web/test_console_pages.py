@@ -210,6 +210,25 @@ async def test_the_queue_filters_by_role_searches_and_pages_by_keyset(
     assert '<option value="confirmed" selected>' in (await client.get("/console")).text
 
 
+async def test_the_staff_timeline_groups_a_person_s_draft_edits(
+    client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    org = await register(client, name="武汉时间线科技有限公司")
+    filing = await create(client, org["token"], filing_body(title="时间线活动"))
+    for venue in ("武汉国际博览中心", "武汉国际会展中心", "光谷科技会展中心"):
+        r = await client.patch(
+            f"/api/v1/applications/{filing['id']}",
+            json={"venue": venue},
+            headers=bearer(org["token"]),
+        )
+        assert r.status_code == 200, r.text
+    await ok(await submit(client, org["token"], filing["id"]))
+    await sign_in(client, await make_staff(pool, clock, "reviewer"))
+    page = (await client.get(f"/console/applications/{filing['id']}")).text
+    timeline = page[page.index('id="timeline-h"') :]
+    assert timeline.count("修改草稿") == 1 and "×" in timeline, timeline[:1500]
+
+
 async def test_decisions_through_the_page_with_csrf_declaration_and_four_eyes(
     client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock
 ) -> None:

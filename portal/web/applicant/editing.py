@@ -53,8 +53,8 @@ from portal.web.applicant.viewing import (
     editable,
     load,
     spec_for,
-    timeline,
 )
+from portal.web.timeline import timeline
 from sql.application_types import application_types
 from sql.queries import Q
 

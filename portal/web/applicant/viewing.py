@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.lifecycle import EDITABLE, Status
-from portal.applications.schemas import ApplicationOut, HistoryEntry
+from portal.applications.schemas import ApplicationOut
 from portal.applications.views import application_out
 from portal.auth.guards import principal_of
 from portal.context import Context
@@ -50,20 +50,4 @@ async def document_list(
             out.append({**ref, "meta": None})
             continue
         out.append({**ref, "meta": meta})
-    return out
-
-
-def timeline(history: list[HistoryEntry]) -> list[tuple[HistoryEntry, int]]:
-    """The history with each run of draft edits by one person shown once, with its count."""
-    out: list[tuple[HistoryEntry, int]] = []
-    for entry in history:
-        if (
-            out
-            and entry.action == "edited"
-            and out[-1][0].action == "edited"
-            and out[-1][0].actor == entry.actor
-        ):
-            out[-1] = (entry, out[-1][1] + 1)
-        else:
-            out.append((entry, 1))
     return out

@@ -37,6 +37,7 @@ from portal.review import services as review
 from portal.web.console.common import AnyRequest, render, see_other
 from portal.web.console.contents import contents_of
 from portal.web.forms import REFUSALS, Errors, checked, failure, read_form, text
+from portal.web.timeline import timeline
 from sql.queries import Q
 
 T = TypeVar("T", bound=msgspec.Struct)
@@ -416,6 +417,7 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
         "app": app,
         "title": row["title"] if row else "",
         "program": program,
+        "events": timeline(app.history),
         "org": org,
         "fields": contents.fields,
         "payee": app.payload.get("payee"),

@@ -92,13 +92,21 @@ class Money:
         """Amount in 万元 for reading, beside the exact yuan: a whole number of 万 as it is
         (2,000,000.00 → `"200万元"`), anything else to two decimals, half up (12,345.67 →
         `"1.23万元"`, 4,400,000.50 → `"440.00万元"`)."""
+        return self._for_reading(_FEN_PER_WAN, "万元")
+
+    def display_millions(self) -> str:
+        """The same for English readers, in millions of yuan: `"2 million yuan"`,
+        1,172,839.45 → `"1.17 million yuan"`."""
+        return self._for_reading(100 * _FEN_PER_WAN, " million yuan")
+
+    def _for_reading(self, unit: int, suffix: str) -> str:
         sign = "-" if self.fen < 0 else ""
-        whole, rest = divmod(abs(self.fen), _FEN_PER_WAN)
+        whole, rest = divmod(abs(self.fen), unit)
         if rest == 0:
-            return f"{sign}{whole}万元"
-        hundredths, left = divmod(abs(self.fen), _FEN_PER_WAN // 100)
-        hundredths += left * 2 >= _FEN_PER_WAN // 100
-        return f"{sign}{hundredths // 100}.{hundredths % 100:02d}万元"
+            return f"{sign}{whole}{suffix}"
+        hundredths, left = divmod(abs(self.fen), unit // 100)
+        hundredths += left * 2 >= unit // 100
+        return f"{sign}{hundredths // 100}.{hundredths % 100:02d}{suffix}"
 
 
 Money.ZERO = Money(0)

@@ -26,15 +26,18 @@
     return sign + "¥" + grouped((abs / 100n).toString()) + "." + (abs % 100n).toString().padStart(2, "0");
   }
 
+  // Rounded for reading, half up, beside the exact yuan, as domain.money has it: 万元 on the
+  // Chinese pages (display_wan), millions of yuan on the English ones (display_millions).
   function wan(fen) {
+    var english = document.documentElement.lang === "en";
+    var unit = english ? 100000000n : 1000000n;
+    var suffix = english ? " million yuan" : "万元";
     var sign = fen < 0n ? "-" : "";
     var abs = fen < 0n ? -fen : fen;
-    var whole = (abs / 1000000n).toString();
-    var rest = abs % 1000000n;
-    if (rest === 0n) { return sign + whole + "万元"; }
-    // Rounded for reading, half up, as domain.money.display_wan: the exact yuan stand beside.
-    var hundredths = abs / 10000n + ((abs % 10000n) * 2n >= 10000n ? 1n : 0n);
-    return sign + (hundredths / 100n).toString() + "." + (hundredths % 100n).toString().padStart(2, "0") + "万元";
+    if (abs % unit === 0n) { return sign + (abs / unit).toString() + suffix; }
+    var step = unit / 100n;
+    var hundredths = abs / step + ((abs % step) * 2n >= step ? 1n : 0n);
+    return sign + (hundredths / 100n).toString() + "." + (hundredths % 100n).toString().padStart(2, "0") + suffix;
   }
 
   function csrfToken() {

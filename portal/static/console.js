@@ -3,8 +3,9 @@
 (function () {
   "use strict";
 
+  // The chart's unit: 万元 (1,000,000 fen) on the Chinese page, millions of yuan on the English.
   function wan(fen) {
-    return fen / 1000000; // 1万元 = 10,000 yuan = 1,000,000 fen
+    return fen / (document.documentElement.lang === "en" ? 100000000 : 1000000);
   }
 
   function yuan(fen) {

@@ -293,7 +293,7 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "doc_other": ("其他", "Other"),
     # budgets
     "show": ("查看", "Show"),
-    "budget_chart": ("各项目预算执行情况(万元)", "Budget use per program (万元)"),
+    "budget_chart": ("各项目预算执行情况(万元)", "Budget use per program (million yuan)"),
     "budget_chart_alt": (
         "堆叠柱状图:各项目已预留、已拨付、可用额度",
         "Stacked bars: reserved, spent and available per program",
@@ -306,7 +306,7 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "reserved": ("已预留", "Reserved"),
     "spent": ("已拨付", "Spent"),
     "available": ("可用", "Available"),
-    "wan_unit": ("万元", "10k yuan (万元)"),
+    "wan_unit": ("万元", "million yuan"),
     "set_allocation": ("设置额度", "Set allocation"),
     "done_budget": ("预算额度已更新。", "Allocation saved."),
     # publicity

@@ -37,10 +37,13 @@ def yuan(value: Any) -> str:
     return "" if m is None else m.display()
 
 
-def wan(value: Any) -> str:
-    """In 万元, as officials read budgets."""
+def wan(value: Any, lang: str = "zh") -> str:
+    """Rounded for reading beside the exact yuan: in 万元, as officials read budgets, or in
+    millions of yuan in English."""
     m = _money(value)
-    return "" if m is None else m.display_wan()
+    if m is None:
+        return ""
+    return m.display_wan() if lang == "zh" else m.display_millions()
 
 
 def article(value: Any, lang: str) -> str:

@@ -225,3 +225,17 @@ def test_display_wan(fen: int, wan: str) -> None:
 def test_grouped() -> None:
     assert Money(400_000_000).grouped() == "4,000,000.00"
     assert Money(7).grouped() == "0.07"
+
+
+@pytest.mark.parametrize(
+    ("fen", "shown"),
+    [
+        (200_000_000, "2 million yuan"),
+        (117_283_945, "1.17 million yuan"),
+        (150_000, "0.00 million yuan"),
+        (199_999_999, "2.00 million yuan"),
+        (-50_000_000, "-0.50 million yuan"),
+    ],
+)
+def test_display_millions_for_english_readers(fen: int, shown: str) -> None:
+    assert Money(fen).display_millions() == shown

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint types unit schema clean-data bench soak
+.PHONY: run demo test lint types unit schema clean-data bench soak
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)  ## the portal and a worker on embedded PostgreSQL and Redis under .data/
 	$(BIN)/portal run
+
+demo: $(STAMP)  ## a sandbox with every program in every status, in the database `make run` uses
+	$(BIN)/portal demo
 
 test: lint types unit  ## lint, types and the whole suite against real PostgreSQL and Redis
 

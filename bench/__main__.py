@@ -37,6 +37,7 @@ RESULTS = Path(__file__).parent / "results"
 TARGET_RATIO, TARGET_POST_P99, TARGET_QUEUE_P99 = 0.75, 50.0, 30.0
 TARGET_CSV_SECONDS, TARGET_CSV_MB = 5.0, 100.0
 TARGET_XLSX_MB = 100.0  # flat memory: the worker's growth writing the workbook of every row
+TARGET_STATS_P99, STATS_CONNECTIONS = 200.0, 8  # the public statistics page
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -57,7 +58,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--only",
         default=(
-            "post,claim,post_idem,get,queue,csv,xlsx,explain,floor,paired,notifications,"
+            "post,claim,post_idem,get,queue,stats,csv,xlsx,explain,floor,paired,notifications,"
             "notify_lock,collector"
         ),
         help="what to measure (comma-separated subset of the default)",
@@ -320,6 +321,16 @@ def _measure_portal(
         out["queue_8"] = measure(
             "work queue, 8 connections", srv, fx.queue, args, pg_root, connections=8
         )
+    if "stats" in args.only:
+        out["stats"] = measure(
+            "public statistics page",
+            srv,
+            fx.stats,
+            args,
+            pg_root,
+            profile=profile,
+            connections=STATS_CONNECTIONS,
+        )
 
 
 def paired_ratios(portal_rps: list[float], floor_rps: list[float]) -> list[float]:
@@ -514,6 +525,14 @@ def summary(report: dict[str, Any], args: argparse.Namespace) -> list[str]:
                 f"  [info] {w} worker(s): work queue at 8 connections: p99 {q['p99_ms']:.1f} ms, "
                 f"{q['rps']:.0f} req/s"
             )
+        if "stats" in portal:
+            st = portal["stats"]["median"]
+            check(
+                st["p99_ms"] <= TARGET_STATS_P99,
+                f"{asgi} {w} worker(s): public statistics page p99 {st['p99_ms']:.1f} ms "
+                f"at {report['rows']:,} rows, {STATS_CONNECTIONS} connections "
+                f"(target ≤ {TARGET_STATS_P99:.0f}), {st['rps']:.0f} req/s",
+            )
         if "csv" in portal:
             c = portal["csv"]
             check(
@@ -619,7 +638,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(
                     f"  {plan.name:<40} {plan.mode:<8} {plan.ms:9.3f} ms   {plan.first_line()[:60]}"
                 )
-        measured = {"post", "claim", "post_idem", "get", "queue", "csv", "xlsx"} & args.only
+        served = {"post", "claim", "post_idem", "get", "queue", "stats", "csv", "xlsx"}
+        measured = served & args.only
         for asgi in args.servers if measured else []:
             for w in args.workers:
                 report["servers"][reports.key("portal", asgi, w)] = run_server(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -133,6 +134,10 @@ async def hot_queries(conn: asyncpg.Connection, meta: Seeded) -> list[tuple[str,
             [],
         ),
         ("export: export_applications_csv (COPY)", Q.export_applications_csv, []),
+        # The public figures' aggregate: run once a minute, not per request (statistics/cache).
+        ("statistics: applications, once a minute", Q.statistics_applications, []),
+        ("statistics: staff backlog", Q.statistics_backlog, [5]),
+        ("statistics: staff decisions", Q.statistics_decisions, [now - timedelta(days=30)]),
     ]
 
 

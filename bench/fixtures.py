@@ -66,6 +66,7 @@ class Fixtures:
     floor_queue: list[Request]
     csv_headers: dict[str, str]
     body_bytes: int
+    stats: list[Request]
 
 
 async def load(url: str, meta: Seeded, *, samples: int = 500, seed: int = 8) -> Fixtures:
@@ -162,4 +163,9 @@ async def load(url: str, meta: Seeded, *, samples: int = 500, seed: int = 8) -> 
         floor_queue=floor_queue,
         csv_headers=_bearer(STAFF_TOKEN),
         body_bytes=len(body.encode()),
+        # The public statistics page, as anyone reads it (no sign-in), in either language.
+        stats=[
+            Request("GET", "/statistics", {"Accept-Language": language})
+            for language in ("zh-CN", "en")
+        ],
     )

@@ -17,6 +17,7 @@ ROWS = [
     ("get", "GET /api/v1/applications/{id}"),
     ("queue", "work queue (status + program, keyset)"),
     ("queue_8", "work queue, 8 connections"),
+    ("stats", "public statistics page, 8 connections"),
 ]
 FLOOR = {"post": "post", "claim": "claim", "get": "get", "queue": "queue"}
 PRODUCTION = "granian"  # what `portal serve` runs (uvicorn before 2026-11-29)

@@ -229,6 +229,31 @@ SELECT created_at, 'user:' || created_by, 'application.created', 'application', 
 FROM applications ORDER BY created_at, id
 """
 
+# The payments of the disbursed awards, as finance records them (the statistics read them): the
+# award, paid up to 89 days after the last status change. Seeded databases from before had none.
+_PAYMENTS = """
+INSERT INTO disbursements (application_id, paid_on, amount_fen, reference, recorded_by,
+                           recorded_at)
+SELECT a.id, d.paid_on, a.amount_approved_fen, 'BENCH-' || a.reference, s.id,
+       d.paid_on::timestamp AT TIME ZONE 'Asia/Shanghai'
+FROM applications a
+CROSS JOIN LATERAL (SELECT (a.updated_at AT TIME ZONE 'Asia/Shanghai')::date
+                           + abs(hashtext(a.id::text)) % 90 AS paid_on) d
+JOIN users s ON s.email = 'reviewer@bench.example.cn'
+WHERE a.status = 'disbursed' AND a.amount_approved_fen IS NOT NULL
+  AND NOT EXISTS (SELECT FROM disbursements x WHERE x.application_id = a.id)
+"""
+
+
+async def payments(conn: asyncpg.Connection) -> int:
+    """Record the disbursed awards' payments once; how many were added."""
+    if await conn.fetchval("SELECT EXISTS (SELECT FROM disbursements)"):
+        return 0
+    added = int((await conn.execute(_PAYMENTS)).split()[-1])
+    await conn.execute("VACUUM (ANALYZE) disbursements")
+    return added
+
+
 _PLAIN_INDEXES = """
 SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -361,6 +386,8 @@ async def seed(conn: asyncpg.Connection, rows: int, orgs: int, log=print) -> See
     await audit.seal(conn)
     log(f"  audit chain: {rows:,} events in {time.monotonic() - t:.1f}s")
     await conn.execute("RESET session_replication_role")
+    t = time.monotonic()
+    log(f"  payments: {await payments(conn):,} in {time.monotonic() - t:.1f}s")
     await conn.execute(
         "CREATE TABLE bench_meta "
         "(rows int NOT NULL, orgs int NOT NULL, watermark timestamptz NOT NULL)"
@@ -436,6 +463,8 @@ async def prepare(
     try:
         meta = await seeded(conn)
         if meta is not None and (meta.rows, meta.orgs) == (rows, orgs):
+            if added := await payments(conn):
+                log(f"recorded the payments of {added:,} disbursed awards (seeded before them)")
             removed = await reset(conn, meta)
             log(
                 f"reusing the seeded database {name} ({meta.rows:,} applications); "

@@ -19,3 +19,8 @@ WUHAN_DISTRICTS: dict[str, tuple[str, str]] = {
     "420116": ("黄陂区", "Huangpi"),
     "420117": ("新洲区", "Xinzhou"),
 }
+
+
+def district_names(code: str) -> tuple[str, str]:
+    """A district's names in Chinese and English; a code outside Wuhan is said to be so."""
+    return WUHAN_DISTRICTS.get(code) or (f"武汉市外({code})", f"outside Wuhan ({code})")

@@ -30,6 +30,7 @@ from portal.exports.controllers import ExportController
 from portal.health.controllers import HealthController
 from portal.idempotency import IdempotencyMiddleware
 from portal.metrics import MetricsController, RequestMetrics
+from portal.notices.controllers import NoticeController, PublicNoticeController
 from portal.notifications.controllers import DeadLetterController, NotificationController
 from portal.objections.controllers import ObjectionController, PublicObjectionController
 from portal.openapi import OPENAPI_CONFIG, allow_every_method, problem_responses_everywhere
@@ -47,10 +48,12 @@ from portal.programs.controllers import (
 from portal.publicity.controllers import AnnouncementController, PublicityAdminController
 from portal.recoveries.controllers import RecoveryController
 from portal.review.controllers import ReviewController
+from portal.statistics.controllers import PublicStatisticsController, StatisticsAdminController
 from portal.web.account_pages import AccountPages
 from portal.web.applicant_pages import ApplicantPages
 from portal.web.auth_pages import AuthPages
 from portal.web.console_pages import ConsolePages
+from portal.web.notice_pages import NoticePages
 from portal.web.public_pages import PublicPages
 from portal.web.security import security_headers
 from portal.web.templating import TEMPLATE_CONFIG
@@ -99,6 +102,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             AccountPages,
             ApplicantPages,
             ConsolePages,
+            NoticePages,
             HealthController,
             MetricsController,
             AuthController,
@@ -124,9 +128,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             PublicObjectionController,
             PublicityAdminController,
             AnnouncementController,
+            PublicStatisticsController,
+            StatisticsAdminController,
             ExportController,
             NotificationController,
             DeadLetterController,
+            NoticeController,
+            PublicNoticeController,
             ListingController,
             CallController,
             CallAdminController,

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, worker, migrate, users, audit, and `run` for development."""
+"""The `portal` command: serve, worker, migrate, users, audit; `run` and `demo` for development."""
 
 from __future__ import annotations
 
@@ -254,6 +254,32 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
     return 2
 
 
+def cmd_demo(_: argparse.Namespace) -> int:
+    from portal.demo import DemoError, cast
+    from portal.demo.sandbox import RefusedInProduction, load
+
+    settings, servers = _settings()
+    try:
+        summary = asyncio.run(load(settings))
+    except (RefusedInProduction, DemoError, MigrationError) as exc:
+        print(f"portal demo: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if servers:
+            servers.stop()
+    if summary.already:
+        print("The sandbox is already here; nothing changed.")
+    else:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items()))
+        print(f"The sandbox is loaded: {summary.applications} applications ({counts}).")
+    print(f"\nEveryone signs in with the password {cast.PASSWORD!r}:")
+    for s in cast.STAFF:
+        print(f"  {s.email:<24} {', '.join(s.roles):<10} {s.name}")
+    for o in cast.ORGS:
+        print(f"  {o.email:<24} {'firm':<10} {o.name}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="portal", description="Wuhan AI subsidy portal")
     sub = p.add_subparsers(dest="command", required=True)
@@ -275,6 +301,10 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="development: embedded servers, migrations, portal and worker")
     run.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     run.set_defaults(fn=cmd_run)
+
+    sub.add_parser(
+        "demo", help="load a sandbox to try every flow (never in production; twice is once)"
+    ).set_defaults(fn=cmd_demo)
 
     users = sub.add_parser("users", help="manage staff users").add_subparsers(
         dest="users_command", required=True

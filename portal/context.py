@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from domain.clock import Clock, business_date
 from portal.accounts import identities
 from portal.auth.callers import CallerCache
+from portal.statistics.cache import FiguresCache
 from sql.settings import Settings
 
 
@@ -24,6 +25,7 @@ class Context:
     pool: asyncpg.Pool
     redis: Redis
     callers: CallerCache = field(default_factory=CallerCache)
+    statistics: FiguresCache = field(default_factory=FiguresCache)  # the public figures
     _oidc: Any = None
 
     def oidc(self) -> Any:

@@ -430,6 +430,21 @@ CREATE VIEW public.live_tokens AS
      JOIN public.users u ON ((u.id = t.user_id)))
   WHERE ((t.revoked_at IS NULL) AND u.is_active);
 
+CREATE TABLE public.notices (
+    code text NOT NULL,
+    kind text NOT NULL,
+    subject_id uuid NOT NULL,
+    edition integer DEFAULT 1 NOT NULL,
+    facts jsonb NOT NULL,
+    digest text NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    issued_by uuid,
+    CONSTRAINT notices_code_check CHECK ((code ~ '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$'::text)),
+    CONSTRAINT notices_digest_check CHECK ((digest ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT notices_edition_check CHECK ((edition >= 1)),
+    CONSTRAINT notices_kind_check CHECK ((kind = ANY (ARRAY['filing'::text, 'decision'::text, 'publicity'::text, 'payment'::text])))
+);
+
 CREATE TABLE public.notification_preferences (
     user_id uuid NOT NULL,
     topic text NOT NULL,
@@ -716,6 +731,12 @@ ALTER TABLE ONLY public.follow_ups
 ALTER TABLE ONLY public.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (scope, key);
 
+ALTER TABLE ONLY public.notices
+    ADD CONSTRAINT notices_pkey PRIMARY KEY (code);
+
+ALTER TABLE ONLY public.notices
+    ADD CONSTRAINT notices_subject_key UNIQUE (kind, subject_id, edition);
+
 ALTER TABLE ONLY public.notification_preferences
     ADD CONSTRAINT notification_preferences_pkey PRIMARY KEY (user_id, topic, channel);
 
@@ -811,6 +832,8 @@ CREATE INDEX applications_queue_idx ON public.applications USING btree (status, 
 CREATE INDEX applications_status_created_idx ON public.applications USING btree (status, created_at, id);
 
 CREATE UNIQUE INDEX audit_events_chain_no_key ON public.audit_events USING btree (chain_no) WHERE (chain_no IS NOT NULL);
+
+CREATE INDEX audit_events_decisions_idx ON public.audit_events USING btree (at) WHERE (action = ANY (ARRAY['application.pass'::text, 'application.return'::text, 'application.reject'::text, 'application.approve'::text, 'application.uphold_objection'::text]));
 
 CREATE INDEX audit_events_entity_idx ON public.audit_events USING btree (entity_type, entity_id, seq);
 
@@ -943,6 +966,9 @@ ALTER TABLE ONLY public.documents
 
 ALTER TABLE ONLY public.export_jobs
     ADD CONSTRAINT export_jobs_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.notices
+    ADD CONSTRAINT notices_issued_by_fkey FOREIGN KEY (issued_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.notification_preferences
     ADD CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

@@ -47,6 +47,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # A training clock: "today" moved by this many days in the portal and the worker, so that a
     # sandbox can pass an event's end or a publicity period; refused in production.
     clock_offset_days: int = 0
+    # Where the CJK font for printed notices is (Debian's fonts-noto-cjk); read, never downloaded.
+    pdf_font_dir: Path = Path("/usr/share/fonts/opentype/noto")
 
     @property
     def secure_cookies(self) -> bool:
@@ -87,6 +89,7 @@ _ENV_NAMES: dict[str, str] = {
     "oidc_client_secret": "PORTAL_OIDC_CLIENT_SECRET",
     "oidc_name": "PORTAL_OIDC_NAME",
     "clock_offset_days": "PORTAL_CLOCK_OFFSET_DAYS",
+    "pdf_font_dir": "PORTAL_PDF_FONT_DIR",
 }
 
 

@@ -54,6 +54,7 @@ class Announcement(msgspec.Struct):
     title: str
     amount: str
     period: Period
+    batch_id: UUID  # its batch's notice: /api/v1/public/publicity-batches/{batch_id}/notice
 
 
 class AnnouncementList(msgspec.Struct):

@@ -91,6 +91,7 @@ async def announcements(pool: asyncpg.Pool, today: dt.date, language: str) -> s.
                 title=r["title"],
                 amount=str(Money(r["amount_fen"])),
                 period=s.Period(r["starts_on"], r["ends_on"]),
+                batch_id=r["batch_id"],
             )
             for r in await pool.fetch(Q.announcements, today)
         ]

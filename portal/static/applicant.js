@@ -315,15 +315,49 @@
     });
   }
 
+  // A refused form opens at its first error: the control it concerns, in view and focused.
   function focusErrors() {
+    var first = document.querySelector('#app-form [aria-invalid="true"]');
+    if (first) {
+      first.scrollIntoView({ block: "center" });
+      first.focus({ preventScroll: true });
+      return;
+    }
     var summary = document.querySelector(".error-summary:not([hidden])");
     if (summary) { summary.focus(); }
+  }
+
+  // ------------------------------------------------------------ a stock code another exchange numbers
+  function listingCheck() {
+    var note = document.getElementById("stock_code-warning");
+    var exchange = document.getElementById("exchange");
+    var code = document.getElementById("stock_code");
+    if (!note || !exchange || !code) { return; }
+    var boards = JSON.parse(note.getAttribute("data-boards"));
+    var names = JSON.parse(note.getAttribute("data-names"));
+    function belongsTo(value) {
+      if (!/^[0-9]{6}$/.test(value)) { return null; }
+      return Object.keys(boards).find(function (x) {
+        return boards[x].some(function (prefix) { return value.indexOf(prefix) === 0; });
+      }) || null;
+    }
+    function check() {
+      var chosen = exchange.value, value = code.value.trim(), belongs = belongsTo(value);
+      var wrong = boards[chosen] && belongs && belongs !== chosen;
+      note.hidden = !wrong;
+      note.textContent = wrong ? note.getAttribute("data-template")
+        .replace("{code}", value).replace("{belongs}", names[belongs])
+        .replace("{chosen}", names[chosen]) : "";
+    }
+    exchange.addEventListener("change", check);
+    code.addEventListener("input", check);
   }
 
   function start() {
     lineEditor();
     moneyEcho();
     documents();
+    listingCheck();
     focusErrors();
   }
 

@@ -19,6 +19,7 @@ from portal.web.console.objections import ObjectionPages
 from portal.web.console.organizations import OrganizationPages
 from portal.web.console.payments import PaymentPages
 from portal.web.console.programs import ProgramPages
+from portal.web.console.statistics import StatisticsPages
 from portal.web.console.work import WorkPages
 from portal.web.errors import PAGE_EXCEPTION_HANDLERS
 
@@ -33,6 +34,7 @@ class ConsolePages(
     ConfigPages,
     AdminPages,
     ExportPages,
+    StatisticsPages,
     Controller,
 ):
     path = "/console"

@@ -33,6 +33,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Training clock: the portal's today is {day} ({days} days); for practice only.",
     ),
     "policy_text": ("政策原文", "Policy text"),
+    "listing_mismatch": (
+        "股票代码 {code} 按编码规则属于{belongs},与所选{chosen}不一致,请核对交易所和股票代码。",
+        "Stock code {code} is numbered as a {belongs} code, not the {chosen} chosen: "
+        "check the exchange and the code.",
+    ),
     "my_applications": ("我的申报", "My applications"),
     "console": ("工作台", "Console"),
     "language": ("English", "中文"),
@@ -323,6 +328,16 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "batch_closed": ("已结束", "Closed"),
     "batch_open": ("公示中", "In publicity"),
     "batch_scheduled": ("待开始", "Scheduled"),
+    "batch_tomorrow": ("明天开始", "Starts tomorrow"),
+    "batch_from_today": ("今天开始公示,至 {ends} 结束。", "It runs from today to {ends}."),
+    "batch_from_tomorrow": (
+        "明天({starts})开始公示,至 {ends} 结束;今天公众还看不到。",
+        "It starts tomorrow ({starts}) and runs to {ends}; the public does not see it today.",
+    ),
+    "batch_from_later": (
+        "将于 {starts} 开始公示,至 {ends} 结束;此前公众看不到。",
+        "It starts on {starts} and runs to {ends}; the public does not see it before.",
+    ),
     "public_list": ("查看公众公示页面", "The public list"),
     # programs, calls, exchanges, calendar
     "version_in_effect": ("现行版本", "Version in effect"),
@@ -524,6 +539,7 @@ _CONSOLE: dict[str, tuple[str, str]] = {
     "export_failed": ("生成失败,请重试。", "The export failed; please try again."),
     "export_queued": ("已排队,等待后台处理……", "Queued; waiting for a background worker…"),
     "export_rows_of": ("已写入 {done} / {total} 行", "{done} of {total} rows written"),
+    "export_starting": ("正在提交导出请求……", "Starting the export…"),
 }
 for _key, _pair in _CONSOLE.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
@@ -988,4 +1004,154 @@ _ACCOUNTS: dict[str, tuple[str, str]] = {
     "done_user_activated": ("账号已启用。", "Account reactivated."),
 }
 for _key, _pair in _ACCOUNTS.items():
+    MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
+
+# ---------------------------------------------------------------- statistics
+_STATISTICS: dict[str, tuple[str, str]] = {
+    "stats_title": ("统计数据", "Statistics"),
+    "stats_lead": (
+        "本平台兑现政策资金的公开统计:批准和拨付的金额(按政策项目、区和年度)、申报数量,以及从提交到拨付的时间。",
+        "Public figures of the policy money this portal pays: amounts approved and paid (by "
+        "program, district and year), applications, and how long payment takes.",
+    ),
+    "stats_as_of": ("数据截至 {time}(每分钟更新)", "Figures as of {time} (refreshed every minute)"),
+    "stats_as_of_live": ("数据截至 {time}", "Figures as of {time}"),
+    "stats_approved": ("批准金额", "Approved"),
+    "stats_approved_count": ("批准项数", "Awards"),
+    "stats_paid": ("拨付金额", "Paid"),
+    "stats_paid_count": ("拨付笔数", "Payments"),
+    "stats_awards": ("共 {n} 项", "{n} awards"),
+    "stats_payments": ("共 {n} 笔", "{n} payments"),
+    "stats_applications_total": ("申报总数(不含草稿)", "Applications (drafts not counted)"),
+    "stats_median_days": ("从提交到拨付(中位数)", "Submission to payment (median)"),
+    "stats_days": ("{n} 天", "{n} days"),
+    "stats_no_payments": ("尚无拨付", "No payments yet"),
+    "stats_by_program": ("按政策项目", "By program"),
+    "stats_by_district": ("按区", "By district"),
+    "stats_by_year": ("按年度", "By year"),
+    "stats_applications": ("申报数量", "Applications"),
+    "stats_group_in_review": ("审核中", "In review"),
+    "stats_group_approved": ("已批准", "Approved"),
+    "stats_group_paid": ("已拨付", "Paid"),
+    "stats_group_closed": ("未获支持或已撤回", "Not granted or withdrawn"),
+    "stats_chart_alt": (
+        "图表:{what},数据见旁边的表格",
+        "Chart: {what}; the table beside it has the figures",
+    ),
+    "stats_notes": ("口径说明", "How the figures are counted"),
+    "stats_note_approved": (
+        "批准金额为已批准且仍有效的奖补(已批准、公示中、公示期满和已拨付),按批准年度统计;拨付金额按拨付年度统计。",
+        "Approved: awards approved and standing (approved, in publicity, confirmed or paid), "
+        "in the year of approval; paid: in the year of payment.",
+    ),
+    "stats_note_groups": (
+        "草稿不计入。审核中含已提交、初审通过和退回修改;已批准含已认定的事前备案;未获支持或已撤回含未通过、已撤回和已失效。",
+        "Drafts are never counted. In review includes applications returned for correction; "
+        "approved includes recognized prior filings; the last group is rejected, withdrawn "
+        "and lapsed applications.",
+    ),
+    "stats_note_district": (
+        "按申报单位的注册所在区统计。",
+        "Districts are where the organizations are registered.",
+    ),
+    "stats_note_days": (
+        "天数为自然日,自申请最后一次提交之日至拨付日。",
+        "Calendar days from an application's last submission to its payment date.",
+    ),
+    "stats_note_unit": (
+        "金额以万元显示(四舍五入),精确金额(元)列于其下。",
+        "Amounts are shown in millions of yuan (rounded), the exact yuan beneath.",
+    ),
+    "stats_json": ("数据接口(JSON)", "The figures as data (JSON)"),
+    "stats_console": ("统计分析", "Statistics"),
+    "stats_backlog": ("待办积压", "Backlog"),
+    "stats_backlog_note": (
+        "等待时间以工作日计(进入该环节当日不计,今日计入)。"
+        "时限为各项目设定的审核时限,未设定的为 {days} 个工作日,适用于初审和复核环节。",
+        "Waits in working days (the day work entered the stage not counted, today counted). "
+        "The limit is each program's review limit, {days} working days where it sets none; it "
+        "applies to review and approval.",
+    ),
+    "stats_stage": ("环节", "Stage"),
+    "stats_stage_submitted": ("待初审", "Awaiting review"),
+    "stats_stage_reviewed": ("待复核", "Awaiting approval"),
+    "stats_stage_approved": ("待公示", "Awaiting publicity"),
+    "stats_stage_publicized": ("公示中", "In publicity"),
+    "stats_stage_confirmed": ("待拨付", "Awaiting payment"),
+    "stats_median_age": ("等待中位数(工作日)", "Median wait (working days)"),
+    "stats_oldest_age": ("最长等待(工作日)", "Longest wait (working days)"),
+    "stats_over_limit": ("超过时限", "Over the limit"),
+    "stats_throughput": ("近{days}天审核量", "Decisions in the last {days} days"),
+    "stats_reviewer": ("审核人员", "Staff member"),
+    "stats_action_pass": ("初审通过", "Passed"),
+    "stats_action_return": ("退回", "Returned"),
+    "stats_action_reject": ("不予通过", "Rejected"),
+    "stats_action_approve": ("复核通过", "Approved"),
+    "stats_action_uphold_objection": ("异议成立", "Objection upheld"),
+    "stats_no_decisions": ("这段时间没有审核决定。", "No decisions in this period."),
+    "stats_budget_use": ("预算使用", "Budget use"),
+    "stats_budget": ("预算", "Budget"),
+    "stats_left": ("余额", "Left"),
+    "stats_download": ("下载", "Download"),
+    "stats_download_xlsx": ("下载 Excel(XLSX)", "Download as Excel (XLSX)"),
+    "stats_download_csv": ("下载 CSV", "Download as CSV"),
+}
+for _key, _pair in _STATISTICS.items():
+    MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
+
+# ---------------------------------------------------------------- notices on paper
+_NOTICES: dict[str, tuple[str, str]] = {
+    "notices": ("文书", "Notices"),
+    "notices_help": (
+        "文书在首次下载时出具,此后内容不变;每份文书均附验证码,可在此核验:",
+        "A notice is issued when first downloaded and never changes after; each carries a "
+        "verification code, checked here:",
+    ),
+    "notice_filing": ("重大活动事前备案确认书", "Filing recognition notice"),
+    "notice_decision": ("资金奖励决定书", "Award decision"),
+    "notice_publicity": ("资金奖励公示公告", "Publicity notice"),
+    "notice_payment": ("资金拨付通知书", "Payment advice"),
+    "publicity_notice_pdf": ("公示公告文书", "Publicity notices"),
+    "batch_notice": ("公示公告", "Notice"),
+    "verify_notice": ("文书验证", "Verify a notice"),
+    "verify_notice_lead": (
+        "输入纸质文书上的验证码,核对文书是否由本平台出具及其所载内容。",
+        "Type the verification code printed on a notice to check that this portal issued it, "
+        "and what it says.",
+    ),
+    "verification_code": ("验证码", "Verification code"),
+    "verify": ("验证", "Verify"),
+    "notice_genuine": ("文书真实:由本平台出具", "Genuine: issued by this portal"),
+    "notice_altered": (
+        "文书存档与出具记录不一致",
+        "The notice on file does not match the record of its issue",
+    ),
+    "notice_kind": ("文书类型", "Notice"),
+    "notice_awards": ("公示项目数", "Awards listed"),
+    "notice_issued_on": ("出具日期", "Issued on"),
+    "notice_audit": ("审计记录", "Audit trail"),
+    "notice_audit_ok": (
+        "审计记录中有与之一致的文书出具记录,所载内容出具后未被改动。",
+        "The audit trail holds a matching record of its issue: nothing it states has changed "
+        "since.",
+    ),
+    "notice_audit_bad": (
+        "存档内容与审计记录中的出具记录不一致,请联系主管部门。",
+        "What is on file does not match the audit trail's record of its issue; contact the "
+        "issuing office.",
+    ),
+    "notice_digest": ("内容摘要", "Digest"),
+    "notice_standing": ("当前效力", "Standing"),
+    "notice_in_force": ("有效", "In force"),
+    "notice_withdrawn": (
+        "已失效:所载决定已撤回或已重新作出",
+        "No longer in force: what it states was withdrawn or decided anew",
+    ),
+    "notice_compare": (
+        "请将以上内容与纸质文书逐项核对;如有不一致,以平台记录为准。",
+        "Compare these with the paper item by item; where they differ, the portal's record "
+        "prevails.",
+    ),
+}
+for _key, _pair in _NOTICES.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words

@@ -20,7 +20,9 @@ from portal.objections import schemas as objection_schemas
 from portal.objections import services as objections
 from portal.programs import services as programs
 from portal.publicity import services as publicity
+from portal.statistics import services as statistics
 from portal.web.policy_text import ARTICLES, article_text
+from portal.web.statistics_charts import statistics_page
 from portal.web.templating import page
 
 AnyRequest = Request[Any, Any, Any]
@@ -121,6 +123,11 @@ class PublicPages(Controller):
         return page(
             request, "publicity.html", items=listed.items, done=str(application_id), errors={}
         )
+
+    @get("/statistics")
+    async def statistics_figures(self, ctx: Ctx, request: AnyRequest) -> Template:
+        figures = await statistics.public(ctx.pool, ctx.redis, ctx.statistics, ctx.clock.now())
+        return page(request, "statistics.html", **statistics_page(figures, language_of(request)))
 
 
 def _message(exc: Exception, language: str) -> str:

@@ -11,9 +11,11 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
+from domain import listing
 from domain.definition.award import article_number
-from domain.districts import WUHAN_DISTRICTS
+from domain.districts import district_names
 from domain.money import Money
+from domain.notices import kinds_for
 from portal.i18n import language_of
 from portal.web.i18n import translator
 
@@ -57,10 +59,8 @@ def article(value: Any, lang: str) -> str:
 
 def district(code: Any, lang: str) -> str:
     """A district by its name, never its code (a code outside Wuhan is said to be so)."""
-    names = WUHAN_DISTRICTS.get(str(code))
-    if names is not None:
-        return names[0] if lang == "zh" else names[1]
-    return f"武汉市外({code})" if lang == "zh" else f"outside Wuhan ({code})"
+    zh, en = district_names(str(code))
+    return zh if lang == "zh" else en
 
 
 def day(value: Any) -> str:
@@ -74,6 +74,8 @@ def day(value: Any) -> str:
 def _engine(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.filters.update(yuan=yuan, wan=wan, day=day, article=article, district=district)
+    env.globals["notice_kinds"] = kinds_for  # the notices an application's page offers
+    env.globals["listing"] = listing  # a stock code's exchange, to question a mismatch
     env.autoescape = True
 
 

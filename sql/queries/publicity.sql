@@ -26,7 +26,7 @@ WHERE i.application_id = $1 ORDER BY b.created_at DESC LIMIT 1;
 
 -- name: announcements
 SELECT a.id, a.reference, a.title, a.program_code, p.title_zh AS program_zh, p.title_en AS program_en,
-       o.name AS org_name, i.amount_fen, b.starts_on, b.ends_on
+       o.name AS org_name, i.amount_fen, b.id AS batch_id, b.starts_on, b.ends_on
 FROM publicity_items i
 JOIN publicity_batches b ON b.id = i.batch_id
 JOIN applications a ON a.id = i.application_id

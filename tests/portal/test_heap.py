@@ -1,5 +1,5 @@
-"""The served app's process keeps its start-up heap out of the collector's sight (item 14 of
-docs/PERFORMANCE.md: full collections walked it in ~70 ms pauses under load)."""
+"""The served app's process keeps its start-up heap out of the collector's sight: full
+collections walked it in ~70 ms pauses under load."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ async def test_the_queue_keeps_a_generic_plan(
     with an unknown LIMIT (costed as if it returned a share of the table), and with a common
     status's value known (costed as the few rows it takes to fill a page). With the limit in the
     statement and the status and program as sub-selects, it keeps one plan, for callers read for
-    the request and for cached callers whose token the statement checks (items 21-23)."""
+    the request and for cached callers whose token the statement checks."""
     digest = token_hash(await staff("reviewer"))
     org = await register(client)
     r = await client.post("/api/v1/applications", json=filing_body(), headers=bearer(org["token"]))

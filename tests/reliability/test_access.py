@@ -63,6 +63,9 @@ ALLOWED: dict[str, set[str]] = {
     "publish_program_version": {"admin"},
     "diff_program_versions": {"admin"},
     "propose_program_award": {"reviewer", "admin"},
+    "staff_statistics": STAFF,
+    "staff_statistics_xlsx": STAFF,
+    "staff_statistics_csv": STAFF,
 }
 PUBLIC = {
     "health",
@@ -81,6 +84,9 @@ PUBLIC = {
     "request_password_reset",
     "confirm_password_reset",
     "accept_invitation",
+    "verify_notice",  # anyone checks a notice's code (throttled)
+    "get_publicity_notice",  # a publicity notice is public, as the publicity list is
+    "public_statistics",  # totals and counts, no one named
 }
 PATH_VALUES = {
     "code": "event-support",

@@ -32,3 +32,9 @@ def test_a_training_clock_is_read_in_days() -> None:
 def test_a_training_clock_that_cannot_be_is_refused_by_name(environ: dict[str, str]) -> None:
     with pytest.raises(SettingsError, match="PORTAL_CLOCK_OFFSET_DAYS"):
         load_settings(environ)
+
+
+def test_the_notices_font_folder_defaults_to_debian_s_noto_cjk() -> None:
+    assert str(load_settings({}).pdf_font_dir) == "/usr/share/fonts/opentype/noto"
+    chosen = load_settings({"PORTAL_PDF_FONT_DIR": "/srv/fonts"}).pdf_font_dir
+    assert str(chosen) == "/srv/fonts"

@@ -246,7 +246,12 @@ async def test_submit_errors_show_each_rule_in_words(
     assert r.status_code == 422
     assert r.text.count('data-code="required"') >= 8
     assert "预算明细" in r.text and "提交前须填写此项" in r.text
-    assert f'href="/app/applications/{app_id}/edit#starts_on"' in r.text
+    # The form opens again with each error beside its control, the summary linking to each.
+    assert 'href="#starts_on"' in r.text
+    slot = re.search(r'<p class="error field-error" id="err-starts_on"[^>]*>([^<]*)</p>', r.text)
+    assert (
+        slot is not None and "提交前须填写此项" in slot.group(1) and "hidden" not in slot.group(0)
+    )
 
     await post(client, f"/app/applications/{app_id}/autosave", owner["csrf"], FILING_FORM)
     clock.set_date(dt.date(2026, 4, 20))  # past 2026-04-11, thirty days before the start

@@ -4,6 +4,7 @@ publicity, configuration forms, exports and the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import re
 import uuid
@@ -366,21 +367,29 @@ async def test_a_claim_cut_line_by_line_then_approved_shows_its_breakdown(
         {"application_ids": claim["id"], "starts_on": "2026-05-01"},
     )
     assert r.status_code == 422 and "公示开始日期不能早于今天" in r.text
+    # Published for tomorrow, the page says that the public does not see it yet.
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     r = await post_form(
         client,
         "/console/publicity",
         appr_token,
-        {"application_ids": claim["id"], "starts_on": clock.today().isoformat()},
+        {"application_ids": claim["id"], "starts_on": tomorrow},
     )
     assert r.status_code == 303
+    page = (await client.get(r.headers["location"])).text
+    assert f"公示批次已发布。 明天({tomorrow})开始公示" in html.unescape(page)
+    assert "今天公众还看不到" in page and "明天开始" in page
+    assert "¥1,500,000.00" not in (await client.get("/publicity")).text
+    clock.set_date(clock.today() + dt.timedelta(days=1))
+    appr_token = await sign_in(client, approver)
     assert "¥1,500,000.00" in (await client.get("/publicity")).text
 
     # After five working days finance records the payment, pre-filled with the award.
-    clock.set_date(dt.date(2026, 5, 27))
+    clock.set_date(dt.date(2026, 5, 28))
     fin_token = await sign_in(client, await make_staff(pool, clock, "finance"))
     page = (await client.get(url)).text
     assert 'id="disburse-amount" name="amount" inputmode="decimal" value="1500000.00"' in page
-    pay = {"paid_on": "2026-05-27", "amount": "1500000.00", "reference": "GK-2026-0520"}
+    pay = {"paid_on": "2026-05-28", "amount": "1500000.00", "reference": "GK-2026-0520"}
     r = await post_form(client, url + "/disbursement", fin_token, {**pay, "amount": "1400000"})
     assert r.status_code == 422
     assert "拨付金额须与核定金额(1500000.00元)一致" in error_near(r.text, "err-disburse-amount")
@@ -629,8 +638,9 @@ async def test_exports_stream_csv_and_make_xlsx_as_a_job_with_real_progress(
         "/console/exports/xlsx", data={"_csrf_token": token}, headers={"HX-Request": "true"}
     )
     assert r.status_code == 200 and 'data-state="queued"' in r.text and "等待后台处理" in r.text
+    assert '<progress max="100" value="0"' in r.text and "0%" in r.text  # progress from the start
     job = re.search(r'hx-get="/console/exports/jobs/([0-9a-f-]{36})"', r.text)
-    assert job and 'hx-trigger="every 1s"' in r.text
+    assert job and 'hx-trigger="every 500ms"' in r.text
     job_id = msgspec.convert(job.group(1), uuid.UUID)
     partial = f"/console/exports/jobs/{job_id}"
     r = await client.get(f"{partial}/applications.xlsx")

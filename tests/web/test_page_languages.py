@@ -85,7 +85,8 @@ async def test_every_page_in_english_has_no_untranslated_words(
 
     client.cookies.set("lang", "en")
     await check("/", "/programs/event-support", "/programs/vertical-model", "/publicity")
-    await check("/login", "/register")
+    await check("/notices/verify")  # with a code: tests/web/test_notice_pages.py
+    await check("/login", "/register", "/statistics")
     allowed.add("张三")  # the applicant's name
     await applicant_sign_in(client, email)
     client.cookies.delete("lang")
@@ -111,6 +112,7 @@ async def test_every_page_in_english_has_no_untranslated_words(
         "/console/exports",
         "/console/users",
         "/console/audit",
+        "/console/statistics",
     )
     assert untranslated == {}
 
@@ -118,6 +120,7 @@ async def test_every_page_in_english_has_no_untranslated_words(
 WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 # Names that are the same in both languages: file formats and units, the exchanges' codes.
 TECHNICAL = {"PDF", "JPEG", "PNG", "XML", "OFD", "KiB", "MiB", "CSV", "XLSX", "Excel", "UTF"}
+TECHNICAL |= {"JSON"}  # the public statistics' link to their data
 
 
 def _said_in_english(page: str) -> set[str]:
@@ -144,7 +147,8 @@ async def test_every_page_in_chinese_has_no_english_words_of_its_own(
     untranslated, check = _checker(client, allowed, _said_in_english)
 
     await check("/", "/programs/event-support", "/programs/vertical-model", "/publicity")
-    await check("/login", "/register")
+    await check("/notices/verify")  # with a code: tests/web/test_notice_pages.py
+    await check("/login", "/register", "/statistics")
     await applicant_sign_in(client, email)
     await check(*_applicant_pages(filing["id"], draft["id"]))
     await staff_sign_in(client, await make_staff(pool, clock, "reviewer", "admin", "finance"))
@@ -157,5 +161,6 @@ async def test_every_page_in_chinese_has_no_english_words_of_its_own(
         "/console/payments",
         "/console/objections",
         "/console/exports",
+        "/console/statistics",
     )
     assert untranslated == {}

@@ -96,8 +96,7 @@ async def save(
         except REFUSALS as exc:
             dropped = False
             for p in problems(exc, language, spec):
-                key = slot(spec, p.field, changes.rows) if p.field else "form"
-                errors[key] = f"{errors[key]};{p.message}" if key in errors else p.message
+                _place(errors, slot(spec, p.field, changes.rows) if p.field else "form", p)
                 found.append(p)
                 parts = p.field.split(".") if p.field else [""]
                 if spec.nested and parts[0] == "fields" and len(parts) > 1:
@@ -231,16 +230,25 @@ async def _review_page(
     )
 
 
+def _place(errors: Errors, key: str, p: Problem) -> None:
+    errors[key] = f"{errors[key]};{p.message}" if key in errors else p.message
+
+
 async def refuse_page(
     ctx: Context, request: AnyRequest, app: ApplicationOut, exc: Exception
 ) -> Template:
-    return await _review_page(
-        ctx,
-        request,
-        app,
-        found=problems(exc, language_of(request), await spec_for(ctx, app)),
-        status_code=status_of(exc),
-    )
+    """A refused submission: where a problem concerns a field, the form opens again with each
+    error beside its control (applicant.js brings the first into view); else the review page."""
+    spec = await spec_for(ctx, app)
+    found = problems(exc, language_of(request), spec)
+    if editable(app) and any(p.field for p in found):
+        errors: Errors = {}
+        for p in found:
+            _place(errors, slot(spec, p.field) if p.field else "form", p)
+        return await edit_page(
+            ctx, request, app, errors=errors, found=found, status_code=status_of(exc)
+        )
+    return await _review_page(ctx, request, app, found=found, status_code=status_of(exc))
 
 
 async def _claim_type(ctx: Context, app: ApplicationOut) -> str | None:

@@ -33,6 +33,7 @@ SECTIONS: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/console/dead-letters", "dead_letters", frozenset({Role.ADMIN})),
     ("/console/audit", "audit_log", frozenset({Role.ADMIN, Role.AUDITOR})),
     ("/console/exports", "exports", None),
+    ("/console/statistics", "stats_console", None),
 )
 
 

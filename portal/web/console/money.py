@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
@@ -85,7 +86,7 @@ class MoneyPages:
                 publicity_schemas.BatchIn,
                 strict=False,
             )
-            await publicity.create_batch(
+            batch = await publicity.create_batch(
                 ctx.pool, ctx.clock.now(), ctx.today(), principal_of(request), data
             )
         except REFUSALS as exc:
@@ -101,7 +102,7 @@ class MoneyPages:
                     "working_days": text(form, "working_days"),
                 },
             )
-        return see_other("/console/publicity?done=1")
+        return see_other(f"/console/publicity?done={batch.id}")
 
 
 async def _budgets_page(
@@ -155,6 +156,7 @@ async def _publicity_page(
     submitted: dict[str, Any] | None = None,
 ) -> Template:
     batches = await publicity.list_batches(ctx.pool)
+    done = request.query_params.get("done")
     principal = principal_of(request)
     approved = await review.queue(
         ctx.pool,
@@ -177,5 +179,7 @@ async def _publicity_page(
         errors=errors or {},
         submitted=submitted
         or {"application_ids": set(), "starts_on": ctx.today().isoformat(), "working_days": "5"},
-        done=request.query_params.get("done"),
+        # The batch just published, so that the page says when the public sees it.
+        done=next((b for b in batches.items if str(b.id) == done), None),
+        tomorrow=ctx.today() + dt.timedelta(days=1),
     )

@@ -31,11 +31,11 @@ from portal.payments import services as payments
 from portal.payments.schemas import DisbursementIn
 from portal.programs import follow_ups
 from portal.programs import services as programs
+from portal.programs.contents import contents_of
 from portal.recoveries import schemas as recovery_schemas
 from portal.recoveries import services as recoveries
 from portal.review import services as review
 from portal.web.console.common import AnyRequest, render, see_other
-from portal.web.console.contents import contents_of
 from portal.web.forms import REFUSALS, Errors, checked, failure, read_form, text
 from portal.web.timeline import timeline
 from sql.queries import Q

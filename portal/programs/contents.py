@@ -1,6 +1,7 @@
-"""An application's content as the console shows it, from its form: each field by its label
-and value in the form's order, its lines with their categories named, the amounts a reviewer may
-approve for less than asked, and what the workflow asks of staff (scores, follow-ups)."""
+"""An application's content as its readers see it (the console, printed notices), from its
+form: each field by its label and value in the form's order, its lines with their categories
+named, the amounts a reviewer may approve for less than asked, and what the workflow asks of
+staff (scores, follow-ups)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Notices on paper (PDF) and their public verification."""

@@ -133,7 +133,7 @@ async def hot_queries(conn: asyncpg.Connection, meta: Seeded) -> list[tuple[str,
             " WHERE chain_no IS NULL ORDER BY seq LIMIT 5000",
             [],
         ),
-        ("export: export_applications_csv (COPY)", Q.export_applications_csv, []),
+        ("export: export_applications_csv (COPY)", Q.export_applications_csv, [None]),
         # The public figures' aggregate: run once a minute, not per request (statistics/cache).
         ("statistics: applications, once a minute", Q.statistics_applications, []),
         ("statistics: staff backlog", Q.statistics_backlog, [5]),

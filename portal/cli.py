@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 import asyncpg
 
 from domain.clock import SystemClock
+from domain.districts import WUHAN_DISTRICTS
 from domain.errors import RuleViolation
 from sql import audit
 from sql.embedded import EmbeddedServers, resolve
@@ -216,7 +217,13 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     from portal.errors import ProblemError
 
     settings, servers = _settings()
-    data = StaffUserIn(email=args.email, password=args.password, name=args.name, roles=args.role)
+    data = StaffUserIn(
+        email=args.email,
+        password=args.password,
+        name=args.name,
+        roles=args.role,
+        districts=args.district or [],
+    )
     try:
         user_id = asyncio.run(
             _with_pool(
@@ -274,9 +281,10 @@ def cmd_demo(_: argparse.Namespace) -> int:
         print(f"The sandbox is loaded: {summary.applications} applications ({counts}).")
     print(f"\nEveryone signs in with the password {cast.PASSWORD!r}:")
     for s in cast.STAFF:
-        print(f"  {s.email:<24} {', '.join(s.roles):<10} {s.name}")
+        scope = "、".join(WUHAN_DISTRICTS[d][0] for d in s.districts) or "市级"
+        print(f"  {s.email:<24} {', '.join(s.roles):<10} {scope:<6} {s.name}")
     for o in cast.ORGS:
-        print(f"  {o.email:<24} {'firm':<10} {o.name}")
+        print(f"  {o.email:<24} {'firm':<10} {WUHAN_DISTRICTS[o.district][0]:<6} {o.name}")
     return 0
 
 
@@ -319,6 +327,13 @@ def parser() -> argparse.ArgumentParser:
         required=True,
         choices=["reviewer", "approver", "finance", "admin", "auditor"],
         help="repeatable",
+    )
+    create.add_argument(
+        "--district",
+        action="append",
+        choices=sorted(WUHAN_DISTRICTS),
+        help="a district (GB/T 2260) whose applications alone the user sees; repeatable; "
+        "none: the city",
     )
     create.set_defaults(fn=cmd_users_create)
 

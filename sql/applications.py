@@ -6,6 +6,7 @@ transition the same way, in the caller's transaction.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,5 +101,12 @@ async def take_reference(conn: asyncpg.Connection, application_type: str, year: 
     return f"WHAI-{prefix}-{year}-{serial:04d}"
 
 
-async def lock(conn: asyncpg.Connection, application_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(Q.application_for_update, application_id)
+async def lock(
+    conn: asyncpg.Connection, application_id: UUID, districts: Collection[str] = ()
+) -> asyncpg.Record | None:
+    """The application, locked; None when there is none, or it is outside `districts` (a
+    district staff member's scope; none given: every district)."""
+    row = await conn.fetchrow(Q.application_for_update, application_id)
+    if row is not None and districts and row["district_code"] not in districts:
+        return None
+    return row

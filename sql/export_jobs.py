@@ -55,6 +55,7 @@ class Claimed:
     id: UUID
     format: Format
     attempt: int
+    districts: list[str] | None = None  # the requester's scope now (None: the city's, all)
 
 
 def _job(row: asyncpg.Record) -> ExportJob:
@@ -119,7 +120,11 @@ async def latest(pool: asyncpg.Pool, requested_by: UUID, format: Format) -> Expo
 
 async def claim(pool: asyncpg.Pool, now: datetime) -> Claimed | None:
     row = await pool.fetchrow(Q.export_job_claim, now)
-    return None if row is None else Claimed(row["id"], row["format"], row["attempts"])
+    return (
+        None
+        if row is None
+        else Claimed(row["id"], row["format"], row["attempts"], list(row["districts"]) or None)
+    )
 
 
 async def progress(

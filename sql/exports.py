@@ -148,8 +148,9 @@ async def write_xlsx(
     batch: int = BATCH,
     sheet_rows: int = SHEET_ROWS,
     tmpdir: Path | None = None,
+    districts: list[str] | None = None,
 ) -> int:
-    """Write every application to `path`; returns the number of rows.
+    """Write every application (of `districts`, when given) to `path`; returns the rows.
 
     xlsxwriter keeps its row files (as big as the sheet's XML) in `tmpdir`, by default beside
     `path`: the workers keep both on the data volume, not in a RAM-backed /tmp. On any failure
@@ -164,10 +165,10 @@ async def write_xlsx(
             pool.acquire() as conn,
             conn.transaction(isolation="repeatable_read", readonly=True),
         ):
-            total: int = await conn.fetchval(Q.export_row_count)
+            total: int = await conn.fetchval(Q.export_row_count, districts)
             if progress is not None:
                 await progress(0, total)
-            cursor = await conn.cursor(Q.export_applications)
+            cursor = await conn.cursor(Q.export_applications, districts)
             while True:
                 rows = await cursor.fetch(batch)  # while the previous batch is being written
                 if busy is not None:

@@ -1,3 +1,20 @@
+CREATE FUNCTION public.application_district() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    v_named text := coalesce(NEW.payload->>'district', NEW.payload->'fields'->>'district');
+BEGIN
+    IF v_named ~ '^4201[0-9]{2}$' THEN
+        NEW.district_code := v_named;
+    ELSE
+        NEW.district_code := coalesce(
+            (SELECT f.district_code FROM applications f WHERE f.id = NEW.filing_id),
+            (SELECT o.district_code FROM organizations o WHERE o.id = NEW.org_id));
+    END IF;
+    RETURN NEW;
+END
+$_$;
+
 CREATE FUNCTION public.audit_append(p_at timestamp with time zone, p_actor text, p_action text, p_entity_type text, p_entity_id text, p_data jsonb) RETURNS bigint
     LANGUAGE plpgsql
     AS $$
@@ -212,6 +229,7 @@ CREATE TABLE public.applications (
     updated_at timestamp with time zone NOT NULL,
     fingerprint text,
     proposed_by uuid,
+    district_code text NOT NULL,
     CONSTRAINT applications_amount_approved_fen_check CHECK ((amount_approved_fen >= 0)),
     CONSTRAINT applications_amount_requested_fen_check CHECK ((amount_requested_fen >= 0)),
     CONSTRAINT applications_check CHECK (((amount_approved_fen IS NULL) = (award IS NULL))),
@@ -409,6 +427,8 @@ CREATE TABLE public.users (
     phone text,
     org_role text,
     email_verified_at timestamp with time zone,
+    districts text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT users_districts_check CHECK ((districts <@ ARRAY['420102'::text, '420103'::text, '420104'::text, '420105'::text, '420106'::text, '420107'::text, '420111'::text, '420112'::text, '420113'::text, '420114'::text, '420115'::text, '420116'::text, '420117'::text])),
     CONSTRAINT users_email_check CHECK ((email = lower(email))),
     CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text]))),
     CONSTRAINT users_org_member_check CHECK (((org_id IS NULL) = (org_role IS NULL))),
@@ -425,7 +445,8 @@ CREATE VIEW public.live_tokens AS
     u.org_id,
     u.language,
     u.org_role,
-    (u.email_verified_at IS NOT NULL) AS email_verified
+    (u.email_verified_at IS NOT NULL) AS email_verified,
+    u.districts
    FROM (public.api_tokens t
      JOIN public.users u ON ((u.id = t.user_id)))
   WHERE ((t.revoked_at IS NULL) AND u.is_active);
@@ -884,6 +905,8 @@ CREATE INDEX users_org_id_idx ON public.users USING btree (org_id);
 CREATE INDEX web_sessions_expires_idx ON public.web_sessions USING btree (expires_at);
 
 CREATE INDEX web_sessions_user_idx ON public.web_sessions USING btree (user_id);
+
+CREATE TRIGGER applications_district BEFORE INSERT OR UPDATE OF payload, filing_id ON public.applications FOR EACH ROW EXECUTE FUNCTION public.application_district();
 
 CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON public.audit_events FOR EACH ROW WHEN ((((old.chain_no IS NULL) AND (new.chain_no > 0) AND (length(new.hash) = 32) AND (length(new.prev_hash) = 32) AND (NOT (((((((new.seq IS DISTINCT FROM old.seq) OR (new.at IS DISTINCT FROM old.at)) OR (new.actor IS DISTINCT FROM old.actor)) OR (new.action IS DISTINCT FROM old.action)) OR (new.entity_type IS DISTINCT FROM old.entity_type)) OR (new.entity_id IS DISTINCT FROM old.entity_id)) OR (new.data IS DISTINCT FROM old.data)))) IS NOT TRUE)) EXECUTE FUNCTION public.audit_events_refuse_change();
 

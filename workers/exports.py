@@ -84,7 +84,12 @@ async def run(ctx: dict[str, Any], job: store.Claimed) -> None:
         await asyncio.to_thread(remove_job_files, data_dir, job.id)  # earlier attempts' leftovers
         await asyncio.to_thread(scratch.mkdir, parents=True)
         rows = await write_xlsx(
-            pool, part, progress=progress, batch=c.tuning(ctx).export_batch, tmpdir=scratch
+            pool,
+            part,
+            progress=progress,
+            batch=c.tuning(ctx).export_batch,
+            tmpdir=scratch,
+            districts=job.districts,
         )
         if not await store.finish(pool, job, rows=rows, now=c.now(ctx), publish=publish):
             raise JobLost

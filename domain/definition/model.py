@@ -317,6 +317,8 @@ class Workflow(_Part):
     proposal: bool = False  # staff may propose it to a firm (免申即享)
     yearly_call: bool = False  # applied for in a yearly call (see WithinCall)
     follow_up: FollowUp | None = None
+    # Who reviews: the city alone, or the application's district first, then the city.
+    review_chain: Literal["city", "district_then_city"] = "city"
 
 
 class Prior(_Part):

@@ -198,6 +198,24 @@ class StaffUserController(Controller):
         )
 
     @put(
+        "/{user_id:uuid}/districts",
+        operation_id="set_staff_districts",
+        responses=problems(401, 403, 404, 422),
+        summary="Set a staff user's scope: districts (GB/T 2260), or none for the city; "
+        "their sign-ins end at once",
+    )
+    async def set_districts(
+        self,
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        data: JSONBody[s.DistrictsIn],
+    ) -> s.StaffUserOut:
+        return await services.set_districts(
+            ctx.pool, ctx.clock.now(), principal_of(request), user_id, data, ctx.callers
+        )
+
+    @put(
         "/{user_id:uuid}/active",
         operation_id="set_staff_active",
         responses=problems(401, 403, 404, 409, 422),

@@ -8,6 +8,12 @@ import msgspec
 from portal.types import Email, Name, Password, Phone, UsccText
 
 RoleName = Literal["reviewer", "approver", "finance", "admin", "auditor"]
+# One of Wuhan's districts (GB/T 2260): a district staff member's scope.
+DistrictCode = Literal[
+    "420102", "420103", "420104", "420105", "420106", "420107", "420111",
+    "420112", "420113", "420114", "420115", "420116", "420117",
+]  # fmt: skip
+Districts = Annotated[list[DistrictCode], msgspec.Meta(max_length=13)]
 
 
 class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -90,6 +96,11 @@ class StaffUserIn(_In):
     password: Password
     name: Name
     roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=5)]
+    districts: Districts = []  # none: the city's scope
+
+
+class DistrictsIn(_In):
+    districts: Districts  # none: the city's scope
 
 
 class RolesIn(_In):
@@ -106,6 +117,7 @@ class StaffUserOut(msgspec.Struct):
     name: str
     roles: list[RoleName]
     is_active: bool
+    districts: list[str] = []  # none: the city's scope
 
 
 # Any text: a link's token that is not one we gave out is 400 token_invalid, however it looks.

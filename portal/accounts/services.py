@@ -244,6 +244,9 @@ async def create_staff_user(
             raise _email_taken()
         for role in roles:
             await conn.execute(Q.grant_role, user["id"], role.value, now, granted_by)
+        districts = sorted(set(data.districts))
+        if districts:
+            await conn.execute(Q.set_districts, user["id"], districts)
         await audit.append(
             conn,
             at=now,
@@ -251,7 +254,7 @@ async def create_staff_user(
             action="user.created",
             entity_type="user",
             entity_id=str(user["id"]),
-            data={"email": email, "roles": [r.value for r in roles]},
+            data={"email": email, "roles": [r.value for r in roles], "districts": districts},
         )
     return user["id"]  # type: ignore[no-any-return]
 
@@ -293,7 +296,12 @@ async def set_roles(
             data={"from": before, "to": [r.value for r in roles]},
         )
     return s.StaffUserOut(
-        row["id"], row["email"], row["name"], _role_names(roles), row["is_active"]
+        row["id"],
+        row["email"],
+        row["name"],
+        _role_names(roles),
+        row["is_active"],
+        list(row["districts"]),
     )
 
 
@@ -301,9 +309,44 @@ async def list_staff(pool: asyncpg.Pool) -> list[s.StaffUserOut]:
     async with pool.acquire() as conn:
         rows = await conn.fetch(Q.list_staff_users)
     return [
-        s.StaffUserOut(r["id"], r["email"], r["name"], list(r["roles"]), r["is_active"])
+        s.StaffUserOut(
+            r["id"], r["email"], r["name"], list(r["roles"]), r["is_active"], list(r["districts"])
+        )
         for r in rows
     ]
+
+
+async def set_districts(
+    pool: asyncpg.Pool,
+    now: datetime,
+    principal: Principal,
+    user_id: UUID,
+    data: s.DistrictsIn,
+    callers: CallerCache,
+) -> s.StaffUserOut:
+    """A staff account's scope: the city (none) or these districts. Its sign-ins end at once,
+    so that no request goes on with the old scope."""
+    districts: list[str] = sorted(set(data.districts))
+    async with transaction(pool) as conn:
+        row = await _staff_for_update(conn, user_id)
+        digests = [r["token_hash"] for r in await conn.fetch(Q.user_tokens, user_id)]
+        await conn.execute(Q.set_districts, user_id, districts)
+        await conn.execute(Q.revoke_user_tokens, user_id, now, None)
+        await conn.execute(Q.delete_user_sessions, user_id, None)
+        await audit.append(
+            conn,
+            at=now,
+            actor=principal.actor,
+            action="user.scope_changed",
+            entity_type="user",
+            entity_id=str(user_id),
+            data={"from": list(row["districts"]), "to": districts},
+        )
+    for digest in digests:
+        callers.evict(digest)
+    return s.StaffUserOut(
+        row["id"], row["email"], row["name"], _role_names(row["roles"]), row["is_active"], districts
+    )
 
 
 async def set_active(
@@ -340,4 +383,11 @@ async def set_active(
         )
     for digest in digests:
         callers.evict(digest)
-    return s.StaffUserOut(row["id"], row["email"], row["name"], _role_names(row["roles"]), active)
+    return s.StaffUserOut(
+        row["id"],
+        row["email"],
+        row["name"],
+        _role_names(row["roles"]),
+        active,
+        list(row["districts"]),
+    )

@@ -64,8 +64,10 @@ async def application_out(
             return await application_out(one, application_id, viewer, language)
     row = await conn.fetchrow(Q.application_full, application_id)  # with lines and history
     staff = is_staff(viewer)
-    if row is None or not (staff or row["org_id"] == viewer.org_id):
-        raise not_found()  # another organization's application does not exist for you
+    if row is None or not (
+        (staff and viewer.covers(row["district_code"])) or row["org_id"] == viewer.org_id
+    ):
+        raise not_found()  # another organization's (or district's) application does not exist
     lines = [
         StoredLine(
             kind=kind,

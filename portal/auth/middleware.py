@@ -80,6 +80,7 @@ def _principal(row: Record) -> Principal:
         org_uscc=row["org_uscc"],
         org_role=row["org_role"],
         email_verified=row["email_verified"],
+        districts=frozenset(row["districts"]),
     )
 
 

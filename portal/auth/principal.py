@@ -30,6 +30,8 @@ class Principal:
     org_uscc: str | None = None  # their organization's, for a draft's fingerprint
     org_role: str | None = None  # 'org_admin' or 'member' in their organization
     email_verified: bool = True
+    # A staff member's scope: the districts whose applications alone they see; none: the city.
+    districts: frozenset[str] = frozenset()
     # Set when the caller came from the cache, not the database; not part of who they are.
     token_check: TokenCheck | None = field(default=None, compare=False)
 
@@ -41,6 +43,18 @@ class Principal:
     @property
     def org_admin(self) -> bool:
         return self.org_id is not None and self.org_role == "org_admin"
+
+    @property
+    def city(self) -> bool:
+        return not self.districts
+
+    def covers(self, district: str) -> bool:
+        """Whether an application of `district` is within this person's scope."""
+        return not self.districts or district in self.districts
+
+    def scope(self) -> list[str] | None:
+        """The districts a list is limited to, as the queries take them (None: all)."""
+        return sorted(self.districts) if self.districts else None
 
     def has_any(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)

@@ -10,9 +10,11 @@ from uuid import UUID
 import asyncpg
 
 from domain import review as rules
+from domain.chain import check_scope
 from domain.definition.award import compute
 from domain.definition.model import WithinCall
 from domain.errors import RuleViolation
+from domain.lifecycle import Action, Status
 from domain.money import Money
 from portal.applications import schemas as app_schemas
 from portal.applications.types import lines_from_rows
@@ -25,6 +27,7 @@ from portal.programs.forms import bound_of, claim_form, values_of
 from portal.programs.services import check_year, program_on, unknown_program
 from portal.review import services as review
 from sql import audit
+from sql.applications import lock
 from sql.pool import transaction
 from sql.queries import Q
 
@@ -92,10 +95,18 @@ async def score(
 ) -> s.ScoreOut:
     rules.check_score(data.score, data.declare_no_conflict)
     async with transaction(pool) as conn:
-        row = await conn.fetchrow(Q.application_for_update, application_id)
+        row = await lock(conn, application_id, principal.districts)
         if row is None:
             raise not_found()
-        if row["status"] != "submitted" or not engine.experts(await bound_of(conn, row)):
+        b = await bound_of(conn, row)
+        # Scoring is part of the first review: whoever takes that step scores.
+        check_scope(
+            b.definition.workflow.review_chain,
+            Status(row["status"]),
+            Action.PASS,
+            city_staff=principal.city,
+        )
+        if row["status"] != "submitted" or not engine.experts(b):
             raise RuleViolation(
                 "invalid_transition",
                 "Only submitted applications of a program scored by experts are scored.",

@@ -60,6 +60,7 @@ class Staff:
     email: str
     name: str
     roles: tuple[str, ...]
+    districts: tuple[str, ...] = ()  # none: the city's staff
 
 
 STAFF = (
@@ -67,6 +68,8 @@ STAFF = (
     Staff("reviewer1@example.org", "审核员 李强", ("reviewer",)),
     Staff("reviewer2@example.org", "审核员 赵静", ("reviewer",)),
     Staff("reviewer3@example.org", "审核员 孙磊", ("reviewer",)),
+    Staff("hongshan@example.org", "洪山区审核员 陈晨", ("reviewer",), ("420111",)),
+    Staff("wuchang@example.org", "武昌区审核员 刘洋", ("reviewer",), ("420106",)),
     Staff("approver@example.org", "审批人 周涛", ("approver",)),
     Staff("finance@example.org", "财务 吴霞", ("finance",)),
     Staff("auditor@example.org", "审计 郑华", ("auditor",)),

@@ -82,6 +82,8 @@ class Story:
         self.today = clock.today()
         self.emails: dict[str, str] = {}  # who (a staff name or a firm's e-mail): e-mail
         self.tokens: dict[str, str] = {}  # signed in today
+        self.district_reviewers: dict[str, str] = {}  # district: who reviews there first
+        self.chains: dict[str, str] = {}  # program: its review chain
 
     # ---- the portal, as each person uses it ----
     def client(self, address: str) -> httpx.AsyncClient:
@@ -117,9 +119,17 @@ class Story:
     # ---- the cast ----
     async def staff(self) -> None:
         for s in STAFF:
-            data = StaffUserIn(email=s.email, password=PASSWORD, name=s.name, roles=list(s.roles))  # type: ignore[arg-type]
+            data = StaffUserIn(
+                email=s.email,
+                password=PASSWORD,
+                name=s.name,
+                roles=list(s.roles),  # type: ignore[arg-type]
+                districts=list(s.districts),  # type: ignore[arg-type]
+            )
             await accounts.create_staff_user(self.pool, self.clock.now(), "demo", data)
             self.emails[s.email.split("@")[0]] = s.email
+            for district in s.districts:
+                self.district_reviewers[district] = s.email.split("@")[0]
 
     async def organizations(self) -> None:
         for org in ORGS:
@@ -181,8 +191,19 @@ class Story:
     async def submit(self, case: Case) -> None:
         await self.call(case.org.email, "POST", f"/api/v1/applications/{case.id}/submit")
 
+    async def first_reviewer(self, case: Case) -> str:
+        """reviewer1, or the district's reviewer where the program's district reviews first."""
+        if case.program not in self.chains:
+            program = (await self.call("", "GET", f"/api/v1/programs/{case.program}"))["program"]
+            workflow = program["params"].get("workflow") or {}
+            self.chains[case.program] = workflow.get("review_chain", "city")
+        if self.chains[case.program] == "district_then_city":
+            return self.district_reviewers[case.org.district]
+        return "reviewer1"
+
     async def first_steps(self, case: Case, experts: int = 0) -> None:
         """Draft, submit, and the reviewer's first decision, as the case's target asks."""
+        reviewer = await self.first_reviewer(case)
         await self.draft(case)
         if case.target == "draft":
             return
@@ -190,9 +211,9 @@ class Story:
         if case.target == "withdrawn":
             await self.call(case.org.email, "POST", f"/api/v1/applications/{case.id}/withdraw")
         elif case.target == "returned":
-            await self.decide("reviewer1", case, "return", "请补充发票原件扫描件后重新提交。")
+            await self.decide(reviewer, case, "return", "请补充发票原件扫描件后重新提交。")
         elif case.target == "rejected":
-            await self.decide("reviewer1", case, "reject", "不符合政策申报条件。")
+            await self.decide(reviewer, case, "reject", "不符合政策申报条件。")
         elif case.target != "submitted":
             for n in range(1, experts + 1):
                 url = f"/api/v1/admin/applications/{case.id}/scores"
@@ -200,7 +221,7 @@ class Story:
                 await self.call(
                     f"reviewer{n}", "POST", url, json=score | {"declare_no_conflict": True}
                 )
-            await self.decide("reviewer1", case, "pass", "材料齐全,符合条件。")
+            await self.decide(reviewer, case, "pass", "材料齐全,符合条件。")
 
     async def approve(self, case: Case) -> None:
         await self.decide("approver", case, "approve", "同意。")
@@ -262,6 +283,8 @@ def _claims(today: dt.date, defined: list[str]) -> list[Case]:
     for i, code in enumerate(("scenario-project", "unveiling-award", *defined)):
         for j, target in enumerate(CLAIM_TARGETS):
             org = ORGS[(i + j) % len(ORGS)]
+            if code == "computing-center-match":  # reviewed first where the centre is
+                org = ORGS[(6, 4)[j % 2]]  # 洪山区, 武昌区: the sandbox's district reviewers
             if code == "scenario-project":
                 body = bodies.scenario_project(org, year)
             elif code == "unveiling-award":

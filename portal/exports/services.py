@@ -31,7 +31,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 256 * 1024  # what is handed to the server at once; asyncpg's pieces are ~8 KB
 
 
-async def csv_chunks(pool: asyncpg.Pool) -> AsyncIterator[bytes]:
+async def csv_chunks(
+    pool: asyncpg.Pool, districts: list[str] | None = None
+) -> AsyncIterator[bytes]:
     """COPY … TO STDOUT into a bounded queue: memory stays flat however many rows there are.
 
     asyncpg's pieces are gathered into CHUNK-sized ones, so the server writes (and the client
@@ -52,7 +54,7 @@ async def csv_chunks(pool: asyncpg.Pool) -> AsyncIterator[bytes]:
             async with pool.acquire() as conn, conn.transaction():
                 await conn.execute("SET LOCAL DateStyle = ISO")  # see Q.export_applications_csv
                 await conn.copy_from_query(
-                    Q.export_applications_csv, output=sink, format="csv", header=True
+                    Q.export_applications_csv, districts, output=sink, format="csv", header=True
                 )
             if pending:
                 await queue.put(bytes(pending))
@@ -69,12 +71,12 @@ async def csv_chunks(pool: asyncpg.Pool) -> AsyncIterator[bytes]:
         task.cancel()
 
 
-async def xlsx_now(pool: asyncpg.Pool) -> AsyncIterator[bytes]:
+async def xlsx_now(pool: asyncpg.Pool, districts: list[str] | None = None) -> AsyncIterator[bytes]:
     """The workbook made while the caller waits (in a temp file, removed once it is open), then
     its bytes; a failure is raised here, before the response starts."""
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
-    await write_xlsx(pool, Path(path))
+    await write_xlsx(pool, Path(path), districts=districts)
     try:
         f = await anyio.open_file(path, "rb")
     finally:
@@ -139,7 +141,7 @@ async def audit_download(
 async def csv_response(pool: asyncpg.Pool, now: datetime, principal: Principal) -> Stream:
     await audit_download(pool, now, principal, "applications.csv")
     return Stream(
-        csv_chunks(pool),
+        csv_chunks(pool, principal.scope()),
         media_type="text/csv",
         headers={
             "Content-Disposition": 'attachment; filename="applications.csv"',
@@ -150,7 +152,7 @@ async def csv_response(pool: asyncpg.Pool, now: datetime, principal: Principal) 
 
 async def xlsx_now_response(pool: asyncpg.Pool, now: datetime, principal: Principal) -> Stream:
     await audit_download(pool, now, principal, "applications.xlsx")
-    return _xlsx_stream(await xlsx_now(pool))
+    return _xlsx_stream(await xlsx_now(pool, principal.scope()))
 
 
 async def job_file_response(

@@ -34,13 +34,19 @@ class ObjectionController(Controller):
     async def list_objections(
         self,
         ctx: Ctx,
+        request: AnyRequest,
         status: FromQuery[s.StatusName | None] = None,
         application_id: FromQuery[UUID | None] = None,
         limit: Limit = 50,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> s.ObjectionPage:
         return await services.list_objections(
-            ctx.pool, status=status, application_id=application_id, limit=limit, cursor=cursor
+            ctx.pool,
+            status=status,
+            application_id=application_id,
+            limit=limit,
+            cursor=cursor,
+            districts=principal_of(request).scope(),
         )
 
     @get(
@@ -50,8 +56,10 @@ class ObjectionController(Controller):
         responses=problems(401, 403, 404),
         summary="One objection",
     )
-    async def get_objection(self, ctx: Ctx, objection_id: FromPath[UUID]) -> s.ObjectionOut:
-        return await services.get_objection(ctx.pool, objection_id)
+    async def get_objection(
+        self, ctx: Ctx, request: AnyRequest, objection_id: FromPath[UUID]
+    ) -> s.ObjectionOut:
+        return await services.get_objection(ctx.pool, objection_id, principal_of(request).scope())
 
     @post(
         "/{objection_id:uuid}/resolution",

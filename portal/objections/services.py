@@ -123,11 +123,12 @@ async def list_objections(
     application_id: UUID | None,
     limit: int,
     cursor: str | None,
+    districts: list[str] | None = None,
 ) -> s.ObjectionPage:
     """Oldest first: the order in which they should be examined."""
     after_at, after_id = decode_cursor(cursor)
     rows = await pool.fetch(
-        Q.objections_list, status, application_id, after_at, after_id, limit + 1
+        Q.objections_list, status, application_id, after_at, after_id, limit + 1, districts
     )
     more = len(rows) > limit
     last = rows[limit - 1] if more else None
@@ -137,9 +138,11 @@ async def list_objections(
     )
 
 
-async def get_objection(pool: asyncpg.Pool, objection_id: UUID) -> s.ObjectionOut:
+async def get_objection(
+    pool: asyncpg.Pool, objection_id: UUID, districts: list[str] | None = None
+) -> s.ObjectionOut:
     row = await pool.fetchrow(Q.objection_by_id, objection_id)
-    if row is None:
+    if row is None or (districts is not None and row["district_code"] not in districts):
         raise _not_found()
     return _out(row)
 
@@ -159,15 +162,17 @@ async def resolve(
         raise _not_found()
     comment = data.comment.strip()
     async with transaction(pool) as conn:
-        app = await lock(conn, application_id)  # the application first, as every writer takes it
+        app = await lock(conn, application_id, principal.districts)  # first, as every writer
+        if app is None:
+            raise _not_found()  # another district's
         objection = await conn.fetchrow(Q.objection_for_update, objection_id)
-        assert app is not None and objection is not None  # neither is ever deleted
+        assert objection is not None  # never deleted
         check_resolution(ObjectionStatus(objection["status"]), comment)
         if Outcome(data.outcome) == Outcome.UPHELD:
             await uphold(conn, app, principal, now, comment, {"objection_id": str(objection_id)})
         else:
             await _dismiss(conn, app, principal, now, today, objection_id, comment)
-    return await get_objection(pool, objection_id)
+    return await get_objection(pool, objection_id, principal.scope())
 
 
 async def _dismiss(

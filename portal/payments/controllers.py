@@ -75,7 +75,12 @@ class PaymentController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> s.DuePage:
         return await services.due(
-            ctx.pool, language_of(request), program=program, limit=limit, cursor=cursor
+            ctx.pool,
+            language_of(request),
+            program=program,
+            limit=limit,
+            cursor=cursor,
+            districts=principal_of(request).scope(),
         )
 
     @get(

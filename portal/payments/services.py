@@ -48,6 +48,7 @@ async def _checked(
     payment: Payment,
     today: dt.date,
     now: dt.datetime,
+    districts: frozenset[str],
     field: str = "amount",
 ) -> asyncpg.Record:
     """Lock the application and refuse the payment by the rules; returns the row to pay.
@@ -55,7 +56,7 @@ async def _checked(
     A publicized award whose period is over and that nothing holds is confirmed on the way (the
     scheduler may not have closed its batch yet).
     """
-    row = await lock(conn, application_id)
+    row = await lock(conn, application_id, districts)
     if row is None:
         raise not_found()
     if await confirm_if_due(conn, row, today, now):
@@ -132,7 +133,7 @@ async def disburse(
     )
     check_paid_on(payment.paid_on, today)
     async with transaction(pool) as conn:
-        row = await _checked(conn, application_id, payment, today, now)
+        row = await _checked(conn, application_id, payment, today, now, principal.districts)
         await _record(conn, row, payment, principal, now)
     return await application_out(pool, application_id, principal, language)
 
@@ -178,7 +179,11 @@ def _parsed(items: list[s.BatchItemIn], today: dt.date) -> tuple[list[Payment | 
 
 
 async def _check_batch(
-    conn: asyncpg.Connection, items: list[s.BatchItemIn], today: dt.date, now: dt.datetime
+    conn: asyncpg.Connection,
+    items: list[s.BatchItemIn],
+    today: dt.date,
+    now: dt.datetime,
+    districts: frozenset[str],
 ) -> tuple[list[tuple[asyncpg.Record, Payment]], list[RuleViolation]]:
     """Lock every item's application (in id order, so batches never deadlock) and check it."""
     payments, errors = _parsed(items, today)
@@ -191,7 +196,7 @@ async def _check_batch(
         payment = payments[i]
         assert payment is not None
         try:
-            row = await _checked(conn, payment.application_id, payment, today, now)
+            row = await _checked(conn, payment.application_id, payment, today, now, districts)
         except ProblemError as exc:  # not found
             errors.append((i, RuleViolation(exc.code, exc.detail_en, message_zh=exc.detail_zh)))
             continue
@@ -215,14 +220,14 @@ def _refused(errors: list[RuleViolation]) -> ProblemError:
 
 
 async def preview_batch(
-    pool: asyncpg.Pool, now: dt.datetime, today: dt.date, data: s.BatchIn
+    pool: asyncpg.Pool, now: dt.datetime, today: dt.date, principal: Principal, data: s.BatchIn
 ) -> list[RuleViolation]:
     """What recording this batch now would refuse, item by item; writes nothing."""
     async with pool.acquire() as conn:
         tx = conn.transaction()
         await tx.start()
         try:
-            _, errors = await _check_batch(conn, data.items, today, now)
+            _, errors = await _check_batch(conn, data.items, today, now, principal.districts)
         finally:
             await tx.rollback()
     return errors
@@ -233,7 +238,7 @@ async def record_batch(
 ) -> s.BatchOut:
     """Every item paid in one transaction, or none: 422 naming each item that cannot be paid."""
     async with transaction(pool) as conn:
-        checked, errors = await _check_batch(conn, data.items, today, now)
+        checked, errors = await _check_batch(conn, data.items, today, now, principal.districts)
         if errors:
             raise _refused(errors)
         total = sum((p.amount for _, p in checked), Money.ZERO)
@@ -290,11 +295,17 @@ def _due(r: asyncpg.Record, language: str) -> s.DueOut:
 
 
 async def due(
-    pool: asyncpg.Pool, language: str, *, program: str | None, limit: int, cursor: str | None
+    pool: asyncpg.Pool,
+    language: str,
+    *,
+    program: str | None,
+    limit: int,
+    cursor: str | None,
+    districts: list[str] | None = None,
 ) -> s.DuePage:
     """Confirmed, unpaid awards, oldest application first."""
     after_at, after_id = decode_cursor(cursor)
-    rows = await pool.fetch(Q.payments_due, after_at, after_id, program, limit + 1)
+    rows = await pool.fetch(Q.payments_due, after_at, after_id, program, limit + 1, districts)
     more = len(rows) > limit
     last = rows[limit - 1] if more else None
     return s.DuePage(
@@ -303,12 +314,19 @@ async def due(
     )
 
 
-async def all_due(pool: asyncpg.Pool, language: str, program: str | None = None) -> list[s.DueOut]:
+async def all_due(
+    pool: asyncpg.Pool,
+    language: str,
+    program: str | None = None,
+    districts: list[str] | None = None,
+) -> list[s.DueOut]:
     """Every award due, page by page (the workbook's rows)."""
     items: list[s.DueOut] = []
     cursor: str | None = None
     while True:
-        page = await due(pool, language, program=program, limit=200, cursor=cursor)
+        page = await due(
+            pool, language, program=program, limit=200, cursor=cursor, districts=districts
+        )
         items += page.items
         if page.next_cursor is None:
             return items
@@ -323,7 +341,7 @@ async def due_xlsx(
     program: str | None,
 ) -> Response[bytes]:
     """The due list as a workbook; the download is on the audit trail before it leaves."""
-    items = await all_due(pool, language, program)
+    items = await all_due(pool, language, program, principal.scope())
     await audit_download(pool, now, principal, "payments_due.xlsx")
     body = await asyncio.to_thread(due_workbook, items, language)
     return Response(

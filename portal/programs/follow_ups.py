@@ -16,6 +16,7 @@ from portal.applications.views import not_found
 from portal.auth.principal import Principal
 from portal.programs.forms import bound_of
 from sql import audit, outbox
+from sql.applications import lock
 from sql.pool import transaction
 from sql.queries import Q
 
@@ -45,7 +46,7 @@ async def follow_up(
             "invalid_input", "A note: text.", field="note", message_zh="备注须为文字。"
         )
     async with transaction(pool) as conn:
-        row = await conn.fetchrow(Q.application_for_update, application_id)
+        row = await lock(conn, application_id, principal.districts)
         if row is None:
             raise not_found()
         follow = (await bound_of(conn, row)).definition.workflow.follow_up

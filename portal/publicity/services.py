@@ -30,7 +30,7 @@ async def create_batch(
         items = []
         # Sorted, so two batches naming the same applications lock them in one order.
         for application_id in sorted(set(data.application_ids)):
-            row = await lock(conn, application_id)
+            row = await lock(conn, application_id, principal.districts)
             if row is None:
                 raise not_found()
             target = next_status(

@@ -83,7 +83,7 @@ async def open_recovery(
 ) -> app_schemas.ApplicationOut:
     amount = parse_money(data.amount, "amount")
     async with transaction(pool) as conn:
-        app = await lock(conn, application_id)
+        app = await lock(conn, application_id, principal.districts)
         if app is None:
             raise not_found()
         paid = await conn.fetchrow(Q.disbursement_of, application_id)
@@ -131,7 +131,7 @@ async def record_repayment(
     amount = parse_money(data.amount, "amount")
     check_paid_on(data.paid_on, today)
     async with transaction(pool) as conn:
-        app = await lock(conn, application_id)
+        app = await lock(conn, application_id, principal.districts)
         if app is None:
             raise not_found()
         recovery = await conn.fetchrow(Q.recovery_of, application_id)

@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from domain.accounts import STAFF_ROLES
+from domain.chain import check_scope
 from domain.definition.award import Award
 from domain.errors import RuleViolation
 from domain.lifecycle import Action, Status, check_decision, next_status
@@ -173,7 +174,7 @@ async def decide(
 ) -> s.ApplicationOut:
     action = Action(data.action)
     async with transaction(pool) as conn:
-        row = await lock(conn, application_id)
+        row = await lock(conn, application_id, principal.districts)
         if row is None:
             raise not_found()
         target = next_status(
@@ -182,6 +183,8 @@ async def decide(
             action,
             frozenset(principal.roles),
         )
+        chain = (await bound_of(conn, row)).definition.workflow.review_chain
+        check_scope(chain, Status(row["status"]), action, city_staff=principal.city)
         check_decision(
             action,
             declared_no_conflict=data.declare_no_conflict,
@@ -269,6 +272,7 @@ _QUEUE_FILTERS = (
     "a.program_code = (SELECT ${}::text)",
     "(a.reference = ${0} OR a.title ILIKE '%' || ${0} || '%' OR o.name ILIKE '%' || ${0} || '%'"
     " OR o.uscc = upper(${0}))",
+    "a.district_code = ANY(${}::text[])",  # a district staff member's scope
 )
 _CALLER_PARAMS = 3  # work_queue_caller's: the token digest, the time, the roles
 _STAFF_ROLES = sorted(role.value for role in STAFF_ROLES)  # what the route's guard requires
@@ -309,7 +313,7 @@ async def queue(
     cursor: str | None,
 ) -> s.Page:
     after_at, after_id = decode_cursor(cursor)
-    filters = (status, type_, program, q or None)
+    filters = (status, type_, program, q or None, caller.scope())
     args: list[Any] = [caller.unverified_token(), now, _STAFF_ROLES]
     args += [f for f in filters if f is not None]
     if after_at is not None:

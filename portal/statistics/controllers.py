@@ -57,8 +57,12 @@ class StatisticsAdminController(Controller):
             "from the audit trail. Budgets: the year's allocation, reserved, spent and left."
         ),
     )
-    async def staff_statistics(self, ctx: Ctx, year: Year = None) -> s.StaffStatistics:
-        return await services.staff(ctx.pool, ctx.clock.now(), ctx.today(), year)
+    async def staff_statistics(
+        self, ctx: Ctx, request: AnyRequest, year: Year = None
+    ) -> s.StaffStatistics:
+        return await services.staff(
+            ctx.pool, ctx.clock.now(), ctx.today(), year, principal_of(request).scope()
+        )
 
     @get(
         "/statistics.xlsx",

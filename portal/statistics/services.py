@@ -124,17 +124,22 @@ async def _titles(conn: asyncpg.Connection) -> dict[str, tuple[str, str]]:
 
 
 async def staff(
-    pool: asyncpg.Pool, now: dt.datetime, today: dt.date, year: int | None = None
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    today: dt.date,
+    year: int | None = None,
+    districts: list[str] | None = None,
 ) -> s.StaffStatistics:
-    """The backlog now, the last 30 days' decisions per person, and the year's budgets."""
+    """The backlog now, the last 30 days' decisions per person, and the year's budgets; the
+    backlog and decisions of `districts` only, when given (a district staff member's scope)."""
     year = year or today.year
     since = now - dt.timedelta(days=THROUGHPUT_DAYS)
     budgets = await programs.list_budgets(pool, year)
     calendar = await load_calendar(pool)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         titles = await _titles(conn)
-        waiting = await conn.fetch(Q.statistics_backlog, DEFAULT_SLA)
-        decided = await conn.fetch(Q.statistics_decisions, since)
+        waiting = await conn.fetch(Q.statistics_backlog, DEFAULT_SLA, districts)
+        decided = await conn.fetch(Q.statistics_decisions, since, districts)
     stages = backlog(
         (Waiting(r["status"], r["since"], r["sla"], r["n"]) for r in waiting), calendar, today
     )
@@ -209,7 +214,7 @@ async def download(
     year: int | None = None,
 ) -> Response[bytes]:
     """The staff figures as a workbook or a CSV file; on the audit trail before they leave."""
-    figures = await staff(pool, now, today, year)
+    figures = await staff(pool, now, today, year, principal.scope())
     name, media_type = _FILES[kind]
     await audit_download(pool, now, principal, name)
     tables = staff_tables(figures, language)

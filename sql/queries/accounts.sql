@@ -29,7 +29,7 @@ INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1,
 -- The caller, with the USCC of their organization (a draft's fingerprint needs it: no more reads),
 -- and when the token expires (portal.auth.callers keeps the caller no longer).
 SELECT c.user_id AS id, c.email, c.name, c.org_id, o.uscc AS org_uscc, c.language, c.expires_at,
-       c.org_role, c.email_verified,
+       c.org_role, c.email_verified, c.districts,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = c.user_id ORDER BY r.role), '{}') AS roles
 FROM live_tokens c
 LEFT JOIN organizations o ON o.id = c.org_id
@@ -43,8 +43,11 @@ RETURNING user_id;
 -- name: org_by_id
 SELECT id, name, uscc, district_code, contact_name, contact_phone FROM organizations WHERE id = $1;
 
+-- name: set_districts
+UPDATE users SET districts = $2 WHERE id = $1;
+
 -- name: staff_user_for_update
-SELECT u.id, u.email, u.name, u.org_id, u.is_active,
+SELECT u.id, u.email, u.name, u.org_id, u.is_active, u.districts,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
 FROM users u WHERE u.id = $1 FOR UPDATE;
 
@@ -52,7 +55,7 @@ FROM users u WHERE u.id = $1 FOR UPDATE;
 DELETE FROM user_roles WHERE user_id = $1;
 
 -- name: list_staff_users
-SELECT u.id, u.email, u.name, u.is_active,
+SELECT u.id, u.email, u.name, u.is_active, u.districts,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
 FROM users u WHERE u.org_id IS NULL ORDER BY u.email;
 

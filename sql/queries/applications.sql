@@ -216,6 +216,7 @@ SELECT event.id, (CASE WHEN $4::boolean THEN pg_notify('outbox', '') END) IS NUL
 -- as date_trunc(…)::text, which prints as to_char(…, 'YYYY-MM-DD HH24:MI:SS') does under
 -- DateStyle ISO (the caller sets it for its transaction). The columns that carry applicants' or
 -- organizations' text go through csv_safe (0021; the XLSX's _FREE columns in sql/exports.py).
+-- $1: the requester's districts, or NULL (all).
 SELECT csv_safe(a.reference) AS reference, a.type, a.status, a.program_code, a.program_version,
        csv_safe(o.name) AS organization, o.uscc, csv_safe(a.title) AS title,
        a.amount_requested_fen * 0.01 AS amount_requested,
@@ -227,6 +228,7 @@ SELECT csv_safe(a.reference) AS reference, a.type, a.status, a.program_code, a.p
        csv_safe(a.payload #>> '{payee,account_no}') AS payee_account_no,
        a.id
 FROM applications a JOIN organizations o ON o.id = a.org_id
+WHERE $1::text[] IS NULL OR a.district_code = ANY($1)
 ORDER BY a.created_at, a.id
 
 -- name: org_bank_account

@@ -36,7 +36,8 @@ FROM (
     FOR UPDATE SKIP LOCKED
 ) q
 WHERE j.id = q.id
-RETURNING j.id, j.format, j.attempts;
+RETURNING j.id, j.format, j.attempts,
+          (SELECT u.districts FROM users u WHERE u.id = j.requested_by) AS districts;
 
 -- name: export_job_progress
 UPDATE export_jobs SET rows_done = $3, rows_total = $4, heartbeat_at = $5

@@ -25,7 +25,8 @@ RETURNING id;
 SELECT count(*) FROM objections WHERE application_id = $1 AND status = 'open';
 
 -- name: objections_list
--- $1 status or NULL, $2 application or NULL, $3/$4 the keyset (created_at, id) or NULL, $5 limit.
+-- $1 status or NULL, $2 application or NULL, $3/$4 the keyset (created_at, id) or NULL, $5 limit,
+-- $6 the caller's districts (NULL: the city's scope, every one).
 SELECT o.id, o.application_id, o.reason, o.contact, o.created_at, o.status, o.resolution_comment,
        o.resolved_at, u.name AS resolved_by_name, a.reference, a.title, org.name AS org_name
 FROM objections o
@@ -35,12 +36,14 @@ LEFT JOIN users u ON u.id = o.resolved_by
 WHERE ($1::text IS NULL OR o.status = $1)
   AND ($2::uuid IS NULL OR o.application_id = $2)
   AND ($3::timestamptz IS NULL OR (o.created_at, o.id) > ($3, $4::uuid))
+  AND ($6::text[] IS NULL OR a.district_code = ANY($6))
 ORDER BY o.created_at, o.id
 LIMIT $5;
 
 -- name: objection_by_id
 SELECT o.id, o.application_id, o.reason, o.contact, o.created_at, o.status, o.resolution_comment,
-       o.resolved_at, u.name AS resolved_by_name, a.reference, a.title, org.name AS org_name
+       o.resolved_at, u.name AS resolved_by_name, a.reference, a.title, org.name AS org_name,
+       a.district_code
 FROM objections o
 JOIN applications a ON a.id = o.application_id
 JOIN organizations org ON org.id = a.org_id

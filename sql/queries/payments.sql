@@ -17,7 +17,8 @@ SELECT id, reference FROM applications WHERE reference = ANY($1::text[]);
 
 -- name: payments_due
 -- Confirmed, unpaid awards: what finance pays next, oldest application first, by the queue's index
--- ($1/$2 the keyset (created_at, id) or NULL, $3 the program or NULL, $4 the limit).
+-- ($1/$2 the keyset (created_at, id) or NULL, $3 the program or NULL, $4 the limit, $5 the caller's
+-- districts or NULL).
 SELECT a.id, a.reference, a.type, a.program_code, p.title_zh, p.title_en, a.title, o.name AS org_name,
        o.uscc, a.payload -> 'payee' AS payee, a.amount_approved_fen, a.budget_year, a.created_at,
        a.updated_at
@@ -27,6 +28,7 @@ JOIN programs p ON p.code = a.program_code
 WHERE a.status = 'confirmed'
   AND ($3::text IS NULL OR a.program_code = $3)
   AND ($1::timestamptz IS NULL OR (a.created_at, a.id) > ($1, $2::uuid))
+  AND ($5::text[] IS NULL OR a.district_code = ANY($5))
 ORDER BY a.created_at, a.id
 LIMIT $4;
 

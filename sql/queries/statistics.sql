@@ -40,7 +40,8 @@ SELECT code, title_zh, title_en FROM programs ORDER BY code;
 -- What waits for staff, by stage, the service-level limit of its program's version ($1 where
 -- it sets none, as Q.review_sla_candidates) and the business date it entered the stage (its
 -- last status change): few rows, whose ages in working days the caller counts. Grouped before
--- the versions are joined, so each version's definition is read once, not once a row.
+-- the versions are joined, so each version's definition is read once, not once a row. $2: the
+-- caller's districts, or NULL (the city's scope: all).
 SELECT g.status, coalesce((pv.params->>'review_sla_working_days')::int, $1) AS sla, g.since,
        sum(g.n)::int AS n
 FROM (
@@ -48,6 +49,7 @@ FROM (
            (updated_at AT TIME ZONE 'Asia/Shanghai')::date AS since, count(*) AS n
     FROM applications
     WHERE status IN ('submitted', 'reviewed', 'approved', 'publicized', 'confirmed')
+      AND ($2::text[] IS NULL OR district_code = ANY($2))
     GROUP BY 1, 2, 3, 4
 ) g
 JOIN program_versions pv ON pv.program_code = g.program_code AND pv.version = g.program_version
@@ -55,7 +57,8 @@ GROUP BY 1, 2, 3;
 
 -- name: statistics_decisions
 -- Staff decisions since $1, per person and action, from the audit trail. The action list is
--- the partial index's (migration 0027), written out so the planner can use it.
+-- the partial index's (migration 0027), written out so the planner can use it. $2: the caller's
+-- districts (decisions on their applications only), or NULL.
 SELECT d.actor, u.name, d.action, d.n
 FROM (
     SELECT actor, action, count(*)::int AS n
@@ -63,6 +66,8 @@ FROM (
     WHERE at >= $1
       AND action IN ('application.pass', 'application.return', 'application.reject',
                      'application.approve', 'application.uphold_objection')
+      AND ($2::text[] IS NULL OR EXISTS (
+          SELECT FROM applications a WHERE a.id::text = entity_id AND a.district_code = ANY($2)))
     GROUP BY actor, action
 ) d
 LEFT JOIN users u ON d.actor LIKE 'user:%' AND u.id::text = substr(d.actor, 6)

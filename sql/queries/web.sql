@@ -4,7 +4,7 @@ INSERT INTO web_sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, 
 -- name: principal_by_session
 -- The same shape as principal_by_token.
 SELECT u.id, u.email, u.name, u.org_id, o.uscc AS org_uscc, u.language, s.expires_at,
-       u.org_role, u.email_verified_at IS NOT NULL AS email_verified,
+       u.org_role, u.email_verified_at IS NOT NULL AS email_verified, u.districts,
        coalesce(array(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
 FROM web_sessions s
 JOIN users u ON u.id = s.user_id

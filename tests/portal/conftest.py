@@ -22,11 +22,18 @@ StaffFactory = Callable[..., Awaitable[str]]
 
 @pytest.fixture
 def staff(client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock) -> StaffFactory:
-    """`await staff("reviewer", ...)` makes a staff user with those roles and returns a token."""
+    """`await staff("reviewer", ...)` makes a staff user with those roles and returns a token;
+    `districts=[...]` makes them a district's staff (else the city's)."""
 
-    async def make(*roles: str, email: str | None = None) -> str:
+    async def make(*roles: str, email: str | None = None, districts: tuple[str, ...] = ()) -> str:
         email = email or f"staff{next(_n)}@wuhan.gov.cn"
-        data = StaffUserIn(email=email, password=PASSWORD, name="工作人员", roles=list(roles))  # type: ignore[arg-type]
+        data = StaffUserIn(
+            email=email,
+            password=PASSWORD,
+            name="工作人员",
+            roles=list(roles),  # type: ignore[arg-type]
+            districts=list(districts),  # type: ignore[arg-type]
+        )
         await services.create_staff_user(pool, clock.now(), "cli", data)
         return await token(client, email)
 

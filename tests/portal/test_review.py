@@ -72,7 +72,7 @@ async def test_the_queue_keeps_a_generic_plan(
             assert caller.unverified_token() is None  # the cached caller's token was checked
         plans = await pool.fetchrow(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
-            services._queue_sql((True, False, True, False), False, 51),
+            services._queue_sql((True, False, True, False, False), False, 51),
         )
     finally:
         await pool.close()
@@ -117,8 +117,14 @@ async def test_a_summary_takes_each_field_from_its_column(
                submitted_at = created_at + interval '2 hours'"""
     )
     statements = [
-        (services._queue_sql((True, False, False, False), False, 51), [None, None, None, "draft"]),
-        (services._queue_sql((False, False, False, True), False, 51), [None, None, None, "WH-R-1"]),
+        (
+            services._queue_sql((True, False, False, False, False), False, 51),
+            [None, None, None, "draft"],
+        ),
+        (
+            services._queue_sql((False, False, False, True, False), False, 51),
+            [None, None, None, "WH-R-1"],
+        ),
         (Q.org_applications, [org["org"]["id"], 51]),
     ]
     for sql, args in statements:

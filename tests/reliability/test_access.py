@@ -22,6 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "list_staff_users": {"admin"},
     "create_staff_user": {"admin"},
     "set_staff_roles": {"admin"},
+    "set_staff_districts": {"admin"},
     "add_program_version": {"admin"},
     "put_exchange": {"admin"},
     "set_budget": {"admin"},

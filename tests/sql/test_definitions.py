@@ -10,9 +10,12 @@ from domain.definition.model import Cap, Fixed, Rate, Remaining, Stages
 
 
 async def test_every_shipped_version_is_a_sound_definition(pool: asyncpg.Pool) -> None:
-    rows = await pool.fetch("SELECT program_code, version, params FROM program_versions")
-    assert len(rows) == 15
-    found = {r["program_code"]: validated(r["params"]) for r in rows}
+    rows = await pool.fetch(
+        "SELECT program_code, version, params FROM program_versions ORDER BY version"
+    )
+    assert len(rows) == 16  # the computing-centre match twice: its district now reviews first
+    found = {r["program_code"]: validated(r["params"]) for r in rows}  # the latest of each
+    assert found["computing-center-match"].workflow.review_chain == "district_then_city"
     event = found["event-support"]
     assert event.type == "event_claim" and event.prior is not None
     assert event.prior.type == "event_filing" and event.prior.lapses_on == "starts_on"

@@ -49,7 +49,7 @@ class ExportPages:
             if job
             else await exports.latest_job(ctx.pool, user)
         )
-        rows = await ctx.pool.fetchval(Q.export_row_count)
+        rows = await ctx.pool.fetchval(Q.export_row_count, principal_of(request).scope())
         return render(request, "exports.html", job=_view(found) if found else None, rows=rows)
 
     @get("/exports/applications.csv")

@@ -9,6 +9,7 @@ from litestar import get
 from litestar.params import Parameter
 from litestar.response import Template
 
+from portal.auth.guards import principal_of
 from portal.context import Ctx
 from portal.objections import schemas as s
 from portal.objections import services as objections
@@ -31,7 +32,12 @@ class ObjectionPages:
         # No status in the URL: the open ones, the work. `status=` (empty): all of them.
         chosen = "open" if status is None else (status if status in STATUSES else None)
         page = await objections.list_objections(
-            ctx.pool, status=chosen, application_id=None, limit=50, cursor=cursor or None
+            ctx.pool,
+            status=chosen,
+            application_id=None,
+            limit=50,
+            cursor=cursor or None,
+            districts=principal_of(request).scope(),
         )
         return render(
             request,

@@ -18,6 +18,7 @@ from domain.errors import RuleViolation
 from domain.money import Money, parse_money
 from domain.payments import parse_bank_csv
 from portal.auth.guards import has_role, principal_of
+from portal.auth.principal import Principal
 from portal.context import Ctx
 from portal.i18n import language_of
 from portal.payments import schemas as s
@@ -77,7 +78,7 @@ class PaymentPages:
         except REFUSALS as exc:
             errors, _, status = failure(exc, language)
             return await _due_page(ctx, request, None, errors=errors, status_code=status)
-        rows = await _preview(ctx, items, language)
+        rows = await _preview(ctx, principal_of(request), items, language)
         ok = all(not r.errors for r in rows)
         total = sum((Money(_fen(r.item["amount"]) or 0) for r in rows if ok), Money.ZERO)
         return render(
@@ -104,7 +105,7 @@ class PaymentPages:
                 ctx.pool, ctx.clock.now(), ctx.today(), principal_of(request), data
             )
         except REFUSALS as exc:  # changed since the preview: show it again, with why
-            rows = await _preview(ctx, items, language)
+            rows = await _preview(ctx, principal_of(request), items, language)
             errors, _, status = failure(exc, language)
             return render(
                 request,
@@ -183,7 +184,9 @@ async def _items(form: FormMultiDict) -> list[dict[str, str]]:
     return picked
 
 
-async def _preview(ctx: Ctx, items: list[dict[str, str]], language: str) -> list[Row]:
+async def _preview(
+    ctx: Ctx, principal: Principal, items: list[dict[str, str]], language: str
+) -> list[Row]:
     """Each row with what it names and every reason it cannot be paid now (nothing written)."""
     uuids = [u for u in (_uuid(i["application_id"]) for i in items) if u is not None]
     found = await ctx.pool.fetch(Q.payment_candidates, uuids, [i["label"] for i in items])
@@ -219,7 +222,7 @@ async def _preview(ctx: Ctx, items: list[dict[str, str]], language: str) -> list
             row.errors.extend(failure(exc, language)[0].values())
     if valid:
         refused = await payments.preview_batch(
-            ctx.pool, ctx.clock.now(), ctx.today(), s.BatchIn(items=valid)
+            ctx.pool, ctx.clock.now(), ctx.today(), principal, s.BatchIn(items=valid)
         )
         zh = language == "zh"
         for v in refused:
@@ -243,10 +246,15 @@ async def _due_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
-    listed = await payments.due(
-        ctx.pool, language_of(request), program=program, limit=200, cursor=None
-    )
     principal = principal_of(request)
+    listed = await payments.due(
+        ctx.pool,
+        language_of(request),
+        program=program,
+        limit=200,
+        cursor=None,
+        districts=principal.scope(),
+    )
     batch_id = _uuid(request.query_params.get("done") or "")
     done = await ctx.pool.fetchrow(Q.payment_batch, batch_id) if batch_id else None
     return render(

@@ -24,7 +24,9 @@ class StatisticsPages:
 
     @get("/statistics")
     async def statistics_page(self, ctx: Ctx, request: AnyRequest, year: Year = None) -> Template:
-        figures = await statistics.staff(ctx.pool, ctx.clock.now(), ctx.today(), year)
+        figures = await statistics.staff(
+            ctx.pool, ctx.clock.now(), ctx.today(), year, principal_of(request).scope()
+        )
         return render(
             request, "statistics.html", stats=figures, sla_stages={str(s) for s in SLA_STAGES}
         )

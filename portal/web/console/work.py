@@ -240,7 +240,9 @@ class WorkPages:
         self, ctx: Ctx, request: AnyRequest, objection_id: FromPath[UUID]
     ) -> Redirect | Template:
         form = await read_form(request)
-        found = await objections.get_objection(ctx.pool, objection_id)
+        found = await objections.get_objection(
+            ctx.pool, objection_id, principal_of(request).scope()
+        )
         try:
             data = msgspec.convert(
                 {"outcome": text(form, "outcome"), "comment": text(form, "comment")},
@@ -408,7 +410,12 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
     decisions = [a for a in DECISION_ORDER if a in app.allowed_actions and a in DECISIONS]
     roles = principal.roles
     listed = await objections.list_objections(
-        ctx.pool, status=None, application_id=application_id, limit=200, cursor=None
+        ctx.pool,
+        status=None,
+        application_id=application_id,
+        limit=200,
+        cursor=None,
+        districts=principal.scope(),
     )
     scores_count = None
     if contents.experts:

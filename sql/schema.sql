@@ -258,6 +258,15 @@ CREATE SEQUENCE public.audit_events_seq
 
 ALTER SEQUENCE public.audit_events_seq OWNED BY public.audit_events.seq;
 
+CREATE TABLE public.award_funding (
+    application_id uuid NOT NULL,
+    program_code text NOT NULL,
+    year integer NOT NULL,
+    funder text NOT NULL,
+    amount_fen bigint NOT NULL,
+    CONSTRAINT award_funding_amount_fen_check CHECK ((amount_fen >= 0))
+);
+
 CREATE TABLE public.budgets (
     program_code text NOT NULL,
     year integer NOT NULL,
@@ -265,7 +274,9 @@ CREATE TABLE public.budgets (
     reserved_fen bigint DEFAULT 0 NOT NULL,
     spent_fen bigint DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone NOT NULL,
+    funder text DEFAULT 'city'::text NOT NULL,
     CONSTRAINT budgets_allocated_fen_check CHECK ((allocated_fen >= 0)),
+    CONSTRAINT budgets_funder_check CHECK ((funder = ANY (ARRAY['city'::text, '420102'::text, '420103'::text, '420104'::text, '420105'::text, '420106'::text, '420107'::text, '420111'::text, '420112'::text, '420113'::text, '420114'::text, '420115'::text, '420116'::text, '420117'::text]))),
     CONSTRAINT budgets_reserved_fen_check CHECK ((reserved_fen >= 0)),
     CONSTRAINT budgets_spent_fen_check CHECK ((spent_fen >= 0)),
     CONSTRAINT budgets_within_allocation CHECK (((reserved_fen + spent_fen) <= allocated_fen)),
@@ -716,8 +727,11 @@ ALTER TABLE ONLY public.applications
 ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (seq);
 
+ALTER TABLE ONLY public.award_funding
+    ADD CONSTRAINT award_funding_pkey PRIMARY KEY (application_id, funder);
+
 ALTER TABLE ONLY public.budgets
-    ADD CONSTRAINT budgets_pkey PRIMARY KEY (program_code, year);
+    ADD CONSTRAINT budgets_pkey PRIMARY KEY (program_code, year, funder);
 
 ALTER TABLE ONLY public.calendar_days
     ADD CONSTRAINT calendar_days_pkey PRIMARY KEY (day);
@@ -959,6 +973,12 @@ ALTER TABLE ONLY public.applications
 
 ALTER TABLE ONLY public.applications
     ADD CONSTRAINT applications_type_fkey FOREIGN KEY (type) REFERENCES public.application_types(type);
+
+ALTER TABLE ONLY public.award_funding
+    ADD CONSTRAINT award_funding_application_id_fkey FOREIGN KEY (application_id) REFERENCES public.applications(id);
+
+ALTER TABLE ONLY public.award_funding
+    ADD CONSTRAINT award_funding_program_code_year_funder_fkey FOREIGN KEY (program_code, year, funder) REFERENCES public.budgets(program_code, year, funder);
 
 ALTER TABLE ONLY public.budgets
     ADD CONSTRAINT budgets_program_code_fkey FOREIGN KEY (program_code) REFERENCES public.programs(code);

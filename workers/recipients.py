@@ -103,7 +103,11 @@ def recipients(t: Topic, payload: Mapping[str, Any], d: Directory) -> list[Recip
     roles = frozenset(t.staff_roles)
     if t.name == "reminder.review_sla":  # the role that must act next, as the job decided
         roles = frozenset({str(payload.get("role", "reviewer"))}) & roles
+    # A digest is one staff member's own (their scope's work): only they hear it.
+    only = _uuid(payload.get("user_id")) if t.name == "digest.daily" else None
     for p in d.staff:
+        if only is not None and p.id != only:
+            continue
         if p.id not in seen and (t.all_staff or not roles.isdisjoint(p.roles)):
             seen.add(p.id)
             found.append(Recipient(p, "staff"))

@@ -7,10 +7,16 @@ takes its `reminders_sent` key, so a job run twice, or on two workers at once, s
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Final
 
+import asyncpg
+
+from domain.accounts import Role
+from domain.calendar import WorkCalendar
 from domain.clock import business_date
+from domain.stages import Age, age_of, responsible, stage_of
 from sql import outbox
 from sql.calendar import load_calendar
 from sql.notifications import take_reminder
@@ -19,7 +25,7 @@ from sql.queries import Q
 from workers import context as c
 
 CLAIM_REMINDER_DAYS: Final = (30, 7, 1)
-DIGEST_QUEUES: Final = ("submitted", "reviewed", "approved", "publicized", "confirmed")
+DIGEST_LISTED: Final = 20  # items a digest names; its counts cover them all
 
 
 async def claim_deadline_reminders(ctx: dict[str, Any]) -> int:
@@ -100,24 +106,85 @@ async def review_sla_reminders(ctx: dict[str, Any]) -> int:
     return sent
 
 
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    stage: str
+    district: str
+    age: Age
+    row: Any
+
+
+async def _waiting(pool: asyncpg.Pool, calendar: WorkCalendar, today: date) -> list[_Waiting]:
+    """Every item waiting for staff with its stage and age (domain.stages), overdue first, then
+    the longest waiting."""
+    rules = {
+        (r["program_code"], r["version"]): (r["sla"], r["chain"])
+        for r in await pool.fetch(Q.digest_rules)
+    }
+    found = []
+    for r in await pool.fetch(Q.digest_waiting):
+        sla, chain = rules.get((r["program_code"], r["program_version"]), (None, None))
+        stage = stage_of(r["status"], chain)
+        age = age_of(r["status"], business_date(r["updated_at"]), sla, calendar, today)
+        if stage is not None:
+            found.append(_Waiting(stage, r["district_code"], age, r))
+    found.sort(key=lambda w: (not w.age.overdue, -w.age.working_days))
+    return found
+
+
+def _listed(w: _Waiting) -> dict[str, Any]:
+    return {
+        "application_id": str(w.row["id"]),
+        "reference": w.row["reference"],
+        "title": w.row["title"],
+        "type": w.row["type"],
+        "stage": w.stage,
+        "age_working_days": w.age.working_days,
+        "sla_working_days": w.age.sla,
+        "overdue": w.age.overdue,
+    }
+
+
 async def daily_digest(ctx: dict[str, Any]) -> int:
-    """Once per working day: how much work waits in each staff queue."""
+    """Once per working day, to each staff member with work: the items at the stages where
+    their roles act, within their scope (a district's staff: its first reviews; the city's: the
+    rest), overdue first. One per person per day (their `reminders_sent` key)."""
     pool, today, now = c.pool(ctx), c.today(ctx), c.now(ctx)
-    if not (await load_calendar(pool)).is_working_day(today):
+    calendar = await load_calendar(pool)
+    if not calendar.is_working_day(today):
         return 0
+    waiting = await _waiting(pool, calendar, today)
+    sent = 0
     async with transaction(pool) as conn:
-        if not await take_reminder(conn, f"digest:{today.isoformat()}", "digest.daily", now):
-            return 0
-        counts = dict.fromkeys(DIGEST_QUEUES, 0)
-        counts |= {r["status"]: r["n"] for r in await conn.fetch(Q.digest_queue_counts)}
-        await outbox.emit(
-            conn,
-            at=now,
-            topic="digest.daily",
-            payload={
-                "day": today.isoformat(),
-                "counts": counts,
-                "open_objections": await conn.fetchval(Q.digest_open_objections),
-            },
-        )
-    return 1
+        open_objections = await conn.fetchval(Q.digest_open_objections)
+        for person in await conn.fetch(Q.digest_staff):
+            roles = frozenset(Role(x) for x in person["roles"])
+            districts = frozenset(person["districts"])
+            mine = [w for w in waiting if responsible(w.stage, roles, districts, w.district)]
+            # Objections are decided by the city's approvers.
+            objections = open_objections if not districts and Role.APPROVER in roles else 0
+            if not mine and not objections:
+                continue
+            key = f"digest.daily:{person['id']}"
+            if not await take_reminder(conn, f"digest:{today.isoformat()}", key, now):
+                continue
+            counts: dict[str, int] = {}
+            for w in mine:
+                counts[w.stage] = counts.get(w.stage, 0) + 1
+            await outbox.emit(
+                conn,
+                at=now,
+                topic="digest.daily",
+                payload={
+                    "day": today.isoformat(),
+                    "user_id": str(person["id"]),
+                    "counts": counts,
+                    "total": len(mine),
+                    "overdue": sum(w.age.overdue for w in mine),
+                    "items": [_listed(w) for w in mine[:DIGEST_LISTED]],
+                    "more": max(len(mine) - DIGEST_LISTED, 0),
+                    "open_objections": objections,
+                },
+            )
+            sent += 1
+    return sent

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from domain.definition.model import (
     Cap,
@@ -36,15 +37,28 @@ class BreakdownLine:
     label_zh: str = ""
 
 
+Funder = Literal["province", "city", "district"]
+
+
+@dataclass(frozen=True, slots=True)
+class FunderShare:
+    """What one level of government pays of an award."""
+
+    funder: Funder
+    amount: Money
+
+
 @dataclass(frozen=True, slots=True)
 class Award:
-    """A computed award with the breakdown and rule text shown to applicants and reviewers."""
+    """A computed award with the breakdown and rule text shown to applicants and reviewers,
+    and each funder's share of it (the split step's; without one, the city pays it all)."""
 
     amount: Money
     capped: bool
     breakdown: tuple[BreakdownLine, ...]
     rule_zh: str
     rule_en: str
+    shares: tuple[FunderShare, ...]
 
 
 def format_bp(rate_bp: int) -> str:
@@ -68,6 +82,7 @@ class _Run:
     base: tuple[str, str, Money] | None = None  # an input not yet written: (zh, en, amount)
     lines: list[BreakdownLine] = field(default_factory=list)
     capped: bool = False
+    shares: tuple[FunderShare, ...] | None = None  # a split's; None: the city's alone
 
     def write(self, en: str, zh: str, amount: Money) -> None:
         """A line: a part that adds up (an input, a stage, a share), or, for a step that
@@ -183,10 +198,12 @@ def compute(
             run.amount = _stages(d, step, (chosen or {}).get(step.field, ()), taken, run)
         elif isinstance(step, Split):
             run.written()
-            run.lines = _shares(step, run.amount)
+            run.shares = _shares(step, run.amount)
+            run.lines = [_share_line(step, s) for s in run.shares]
     run.written()
     zh_rule, en_rule = rule_text(d, article)
-    return Award(run.amount, run.capped, tuple(run.lines), zh_rule, en_rule)
+    shares = run.shares if run.shares is not None else (FunderShare("city", run.amount),)
+    return Award(run.amount, run.capped, tuple(run.lines), zh_rule, en_rule, shares)
 
 
 def _stages(
@@ -224,16 +241,27 @@ def _stages(
     return total
 
 
-def _shares(step: Split, amount: Money) -> list[BreakdownLine]:
+def _shares(step: Split, amount: Money) -> tuple[FunderShare, ...]:
     """Each funder's share, truncated; the last takes what truncation left, so they add up."""
-    lines, given = [], Money.ZERO
+    shares, given = [], Money.ZERO
     for i, share in enumerate(step.shares):
         part = amount - given if i == len(step.shares) - 1 else amount.percent_of(share.bp)
         given += part
-        zh, en = FUNDERS[share.funder]
-        rate = format_bp(share.bp)
-        lines.append(BreakdownLine(f"{en.capitalize()} {rate}", part, f"{zh} {rate}"))
-    return lines
+        shares.append(FunderShare(share.funder, part))
+    return tuple(shares)
+
+
+def _share_line(step: Split, share: FunderShare) -> BreakdownLine:
+    bp = next(s.bp for s in step.shares if s.funder == share.funder)
+    zh, en = FUNDERS[share.funder]
+    rate = format_bp(bp)
+    if share.funder == "province":  # paid with the province's money: no budget here holds it
+        return BreakdownLine(
+            f"{en.capitalize()} {rate} (provincial funds, not from the portal's budgets)",
+            share.amount,
+            f"{zh} {rate}(省级资金,不占本平台预算)",
+        )
+    return BreakdownLine(f"{en.capitalize()} {rate}", share.amount, f"{zh} {rate}")
 
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}

@@ -361,6 +361,8 @@ class Definition(_Part):
     layout: Literal["nested", "flat"] = "nested"
     prior: Prior | None = None
     workflow: Workflow = msgspec.field(default_factory=Workflow)
+    # The service-level limit of the review and approval stages (none: the portal's default).
+    review_sla_working_days: Annotated[int, msgspec.Meta(ge=1, le=60)] | None = None
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -156,15 +156,27 @@ class Story:
             self.emails[org.email] = org.email
             await self.call(org.email, "PUT", "/api/v1/org/bank-account", json=org.payee)
 
-    async def budgets(self, programs: list[str]) -> None:
-        for year in sorted({self.today.year, self.clock.today().year}):
-            for code in programs:
-                await self.call(
-                    "admin",
-                    "PUT",
-                    f"/api/v1/admin/budgets/{code}/{year}",
-                    json={"allocated": "60000000.00"},
-                )
+    async def budgets(self, programs: list[str], claims: list[Case]) -> None:
+        """Each program's city budget; and, for a program whose awards a district shares, the
+        budget of every district its claims come from."""
+        for code in programs:
+            program = (await self.call("", "GET", f"/api/v1/programs/{code}"))["program"]
+            steps = (program.get("params") or {}).get("award") or []
+            shared = any(
+                share.get("funder") == "district"
+                for step in steps
+                if step.get("op") == "split"
+                for share in step.get("shares", [])
+            )
+            districts = {c.org.district for c in claims if c.program == code} if shared else set()
+            for year in sorted({self.today.year, self.clock.today().year}):
+                for funder in ["city", *sorted(districts)]:
+                    await self.call(
+                        "admin",
+                        "PUT",
+                        f"/api/v1/admin/budgets/{code}/{year}",
+                        json={"allocated": "60000000.00", "funder": funder},
+                    )
 
     # ---- one application's life ----
     async def documents(self, case: Case, body: dict[str, Any]) -> list[dict[str, str]]:
@@ -338,7 +350,7 @@ async def tell(app: Litestar, pool: asyncpg.Pool, clock: FrozenClock) -> Summary
     await s.organizations()
     listed = await s.call("", "GET", "/api/v1/programs")
     claims = _claims(today, [p["code"] for p in listed["items"] if p["code"] not in FIRST_FIVE])
-    await s.budgets(sorted({c.program for c in claims} | {"event-support"}))
+    await s.budgets(sorted({c.program for c in claims} | {"event-support"}), claims)
     call = {"opens_on": day(-110).isoformat(), "closes_on": day(-40).isoformat()}
     await s.call("admin", "PUT", f"/api/v1/admin/calls/scenario-project/{today.year}", json=call)
 

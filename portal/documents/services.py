@@ -157,9 +157,13 @@ async def _discard(storage: Storage, key: str) -> None:
 async def _readable(pool: asyncpg.Pool, principal: Principal, document_id: UUID) -> Any:
     async with pool.acquire() as conn:
         row = await conn.fetchrow(Q.document_by_id, document_id)
-    if row is None:
-        raise _not_found()
-    staff = principal.has_any(*STAFF_ROLES)
+        if row is None:
+            raise _not_found()
+        # A district's staff read the documents of organizations with applications there.
+        staff = principal.has_any(*STAFF_ROLES) and (
+            principal.city
+            or await conn.fetchval(Q.org_applies_in, row["org_id"], principal.scope())
+        )
     member = principal.org_id is not None and principal.org_id == row["org_id"]
     if not (staff or member):
         raise _not_found()  # not 403: another organization must not learn the id exists

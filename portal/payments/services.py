@@ -24,7 +24,7 @@ from portal.errors import ProblemError
 from portal.exports.services import XLSX, audit_download
 from portal.payments import schemas as s
 from portal.payments.workbook import due_workbook
-from sql import audit
+from sql import audit, budgets
 from sql.application_types import is_prior
 from sql.applications import ActorRef, lock, record_transition
 from sql.pool import transaction
@@ -98,9 +98,7 @@ async def _record(
         )
     except asyncpg.UniqueViolationError:  # behind the row lock: only if a lock was skipped
         raise already_paid() from None
-    await conn.execute(
-        Q.spend_budget, row["program_code"], row["budget_year"], payment.amount.fen, now
-    )
+    await budgets.spend(conn, row["id"], now)
     data: dict[str, Any] = {
         "paid_on": payment.paid_on.isoformat(),
         "amount": str(payment.amount),

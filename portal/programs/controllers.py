@@ -286,19 +286,24 @@ class BudgetController(Controller):
         operation_id="list_budgets",
         guards=[has_role(*STAFF_ROLES)],
         responses=problems(401, 403, 422),
-        summary="Each program's budget for a year",
+        summary="Each program's budgets for a year: the city's and the districts'",
     )
     async def list_budgets(
-        self, ctx: Ctx, year: Annotated[int | None, Parameter(ge=2000, le=2100)] = None
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        year: Annotated[int | None, Parameter(ge=2000, le=2100)] = None,
     ) -> s.BudgetList:
-        return await services.list_budgets(ctx.pool, year or ctx.today().year)
+        return await services.list_budgets(
+            ctx.pool, year or ctx.today().year, principal_of(request).scope()
+        )
 
     @put(
         "/{program:str}/{year:int}",
         operation_id="set_budget",
         guards=[has_role(Role.ADMIN)],
         responses=problems(401, 403, 404, 409, 422),
-        summary="Set a program's allocation for a year",
+        summary="Set a program's allocation for a year, the city's or a district's",
     )
     async def set_budget(
         self,

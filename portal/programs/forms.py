@@ -202,6 +202,25 @@ async def claim_form(conn: asyncpg.Connection | asyncpg.Pool, code: str, version
     return bind(code, version, text, decoded(text).type, article)
 
 
+class _Limit(msgspec.Struct):
+    review_sla_working_days: int | None = None  # read as the statistics' SQL reads it
+
+
+@functools.lru_cache(maxsize=256)
+def _rules(text: str) -> tuple[str, int | None]:
+    limit = msgspec.json.decode(text, type=_Limit).review_sla_working_days
+    return decoded(text).workflow.review_chain, limit
+
+
+async def review_rules(
+    conn: asyncpg.Connection | asyncpg.Pool, code: str, version: int
+) -> tuple[str, int | None]:
+    """A version's review chain and its service-level limit (None: the default), read once per
+    process like its definition: the work queue's page then reads no definition."""
+    text, _ = await _definition(conn, code, version)
+    return _rules(text)
+
+
 def note_in_effect(code: str, version: int, starts: dt.date, ends: dt.date) -> None:
     _IN_EFFECT[code] = (version, starts, ends)
 

@@ -202,6 +202,7 @@ class ExchangeIn(_In):
 class BudgetOut(msgspec.Struct):
     program: str
     year: int
+    funder: str  # 'city', or the district's code (GB/T 2260) whose budget it is
     allocated: str
     reserved: str
     spent: str
@@ -214,6 +215,8 @@ class BudgetList(msgspec.Struct):
 
 class BudgetIn(_In):
     allocated: MoneyText
+    # Whose budget: 'city', or a Wuhan district's code (420102 to 420117).
+    funder: Annotated[str, msgspec.Meta(max_length=16)] = "city"
 
 
 # Parameters are kept in fen (`cap_fen`); on the wire money is a yuan string (`cap`).

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from domain.budgets import CITY, check_funder, funder_names
 from domain.definition.award import Award
 from domain.definition.model import Definition, Prior
 from domain.errors import RuleViolation
@@ -209,6 +210,7 @@ def _budget_out(r: asyncpg.Record) -> s.BudgetOut:
     return s.BudgetOut(
         program=r["program"],
         year=r["year"],
+        funder=r["funder"],
         allocated=str(allocated),
         reserved=str(reserved),
         spent=str(spent),
@@ -227,9 +229,35 @@ def check_year(year: int) -> int:
     return year
 
 
-async def list_budgets(pool: asyncpg.Pool, year: int) -> s.BudgetList:
+async def list_budgets(
+    pool: asyncpg.Pool, year: int, districts: list[str] | None = None
+) -> s.BudgetList:
+    """Every program's city budget for the year, then the districts' budgets that are set; of
+    `districts` only, when given (a district's staff see the city's and their own)."""
     check_year(year)
-    return s.BudgetList([_budget_out(r) for r in await pool.fetch(Q.budgets_for_year, year)])
+    rows = await pool.fetch(Q.budgets_for_year, year, districts)
+    return s.BudgetList([_budget_out(r) for r in rows])
+
+
+async def budget_totals(
+    pool: asyncpg.Pool, year: int, districts: list[str] | None = None
+) -> s.BudgetList:
+    """Each program's budgets for the year added up, the city's and the districts' (funder
+    'all'); of the city and `districts` only, when given."""
+    check_year(year)
+    rows = await pool.fetch(Q.budget_totals_for_year, year, districts)
+    return s.BudgetList([_budget_out(r) for r in rows])
+
+
+def outside_scope(funder: str) -> RuleViolation:
+    zh, en = funder_names(funder)
+    return RuleViolation(
+        "outside_scope",
+        f"A district's staff set only their own districts' budgets, not {en}'s.",
+        field="funder",
+        status=403,
+        message_zh=f"区级人员只能设置本区预算,不能设置{zh}预算。",
+    )
 
 
 async def set_budget(
@@ -242,12 +270,15 @@ async def set_budget(
 ) -> s.BudgetOut:
     check_year(year)
     allocated = parse_money(data.allocated, "allocated")
+    funder = check_funder(data.funder)
+    if principal.districts and funder not in principal.districts:
+        raise outside_scope(funder)
     async with transaction(pool) as conn:
         if await conn.fetchrow(Q.lock_program, program) is None:
             raise unknown_program(program)
         try:
             async with conn.transaction():
-                row = await conn.fetchrow(Q.set_budget, program, year, allocated.fen, now)
+                row = await conn.fetchrow(Q.set_budget, program, year, allocated.fen, now, funder)
         except asyncpg.CheckViolationError as exc:
             if exc.constraint_name != "budgets_within_allocation":
                 raise
@@ -264,8 +295,9 @@ async def set_budget(
             actor=principal.actor,
             action="budget.set",
             entity_type="budget",
-            entity_id=f"{program}/{year}",
+            entity_id=f"{program}/{year}" if funder == CITY else f"{program}/{year}/{funder}",
             data={
+                "funder": funder,
                 "allocated": str(allocated),
                 "previous": str(Money(row["previous_fen"]))
                 if row["previous_fen"] is not None

@@ -17,7 +17,7 @@ from portal.applications import schemas as app_schemas
 from portal.applications.views import application_out, not_found
 from portal.auth.principal import Principal
 from portal.recoveries import schemas as s
-from sql import audit, outbox
+from sql import audit, budgets, outbox
 from sql.applications import lock
 from sql.pool import transaction
 from sql.queries import Q
@@ -157,8 +157,9 @@ async def record_repayment(
             principal.user_id,
             now,
         )
-        await conn.execute(
-            Q.refund_budget, app["program_code"], app["budget_year"], amount.fen, now
+        repaid = Money(after["repaid_fen"])
+        await budgets.refund(
+            conn, application_id, Money(app["amount_approved_fen"]), repaid - amount, repaid, now
         )
         await _tell(
             conn,

@@ -15,6 +15,7 @@ from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
 from portal.review import services
+from portal.review.schemas import QueuePage
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -30,7 +31,10 @@ class ReviewController(Controller):
             CHECKED_IN_STATEMENT: True
         },  # the page's statement checks the token: no read before it
         responses=problems(401, 403, 422),
-        summary="The work queue: filter by status, type, program and text; oldest first",
+        summary="The work queue: filter by status, type, program, text and overdue; oldest first",
+        description="Each item says who acts next (`stage`), its working days in its status "
+        "(`age_working_days`), its program's limit at the review stages (`sla_working_days`) "
+        "and whether it is over it (`overdue`).",
     )
     async def work_queue(
         self,
@@ -42,7 +46,8 @@ class ReviewController(Controller):
         q: Annotated[str | None, Parameter(max_length=100, pattern=r"^[^\x00]*$")] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
-    ) -> s.Page:
+        overdue: FromQuery[bool] = False,
+    ) -> QueuePage:
         return await services.queue(
             ctx.pool,
             principal_of(request),
@@ -53,6 +58,7 @@ class ReviewController(Controller):
             q=q,
             limit=limit,
             cursor=cursor,
+            overdue=overdue,
         )
 
     @post(

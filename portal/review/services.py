@@ -1,5 +1,6 @@
 """Staff decisions on applications: pass (with per-line amounts), return, reject, approve, and
-upholding an objection. Approval computes the award and reserves it from the year's budget."""
+upholding an objection. Approval computes the award and reserves it from the year's budgets
+(each funder's share from its own: the city's, the application's district's)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from uuid import UUID
 import asyncpg
 
 from domain.accounts import STAFF_ROLES
+from domain.budgets import reservations
 from domain.chain import check_scope
+from domain.clock import business_date
 from domain.definition.award import Award
 from domain.errors import RuleViolation
 from domain.lifecycle import Action, Status, check_decision, next_status
 from domain.money import Money, parse_money
 from domain.review import ReviewedLine, check_scores, review_lines
+from domain.stages import DEFAULT_SLA, MOST_SLA, age_after, overdue_cutoffs, stage_of
 from portal.applications import schemas as s
 from portal.applications.types import StoredLine, lines_from_rows
 from portal.applications.views import (
@@ -24,25 +28,19 @@ from portal.applications.views import (
     decode_cursor,
     encode_cursor,
     not_found,
-    summary,
+    summary_as,
 )
 from portal.auth.principal import Principal
 from portal.programs import engine
-from portal.programs.forms import bound_of
+from portal.programs.forms import bound_of, review_rules
+from portal.review.schemas import QueueItem, QueuePage
+from sql import budgets
 from sql.application_types import is_prior
 from sql.applications import ActorRef, lock, record_transition, take_reference
+from sql.calendar import recent_calendar, recent_days_since
 from sql.pool import transaction
 from sql.publicity import confirm
 from sql.queries import Q
-
-
-def _budget_exhausted(program: str, year: int) -> RuleViolation:
-    return RuleViolation(
-        "budget_exhausted",
-        f"The {year} budget of {program} cannot cover this award.",
-        message_zh=f"{program} {year} 年度预算余额不足以支付该奖补。",
-        status=409,
-    )
 
 
 def award_json(award: Award, version: int, approved_total: Money | None) -> dict[str, Any]:
@@ -102,11 +100,8 @@ async def _approve(
     if award is None:  # a filing: recognition, no money
         return {"reference": reference}
     year = today.year
-    if (
-        await conn.fetchval(Q.reserve_budget, row["program_code"], year, award.amount.fen, now)
-        is None
-    ):
-        raise _budget_exhausted(row["program_code"], year)
+    parts = reservations(award, row["district_code"])
+    await budgets.reserve(conn, row["id"], row["program_code"], year, parts, now)
     total = sum((r.approved for r in reviewed), Money.ZERO) if reviewed else None
     await conn.execute(
         Q.set_award,
@@ -135,14 +130,7 @@ async def uphold(
         Action.UPHOLD_OBJECTION,
         frozenset(principal.roles),
     )
-    if row["amount_approved_fen"] is not None:
-        await conn.execute(
-            Q.release_budget,
-            row["program_code"],
-            row["budget_year"],
-            row["amount_approved_fen"],
-            now,
-        )
+    await budgets.release(conn, row["id"], now)
     await conn.execute(Q.clear_award, row["id"])
     resolved = await conn.fetch(
         Q.uphold_open_objections, row["id"], comment, principal.user_id, now
@@ -274,12 +262,20 @@ _QUEUE_FILTERS = (
     " OR o.uscc = upper(${0}))",
     "a.district_code = ANY(${}::text[])",  # a district staff member's scope
 )
+# Overdue only, after them: at a review stage since on or before the cutoff for its program's
+# limit (domain.stages.overdue_cutoffs, indexed by the limit).
+_OVERDUE_FILTER = (
+    "a.status IN ('submitted', 'reviewed') AND (a.updated_at AT TIME ZONE 'Asia/Shanghai')::date"
+    " <= (${}::date[])[1 + least(coalesce((SELECT (pv.params->>'review_sla_working_days')::int"
+    " FROM program_versions pv WHERE pv.program_code = a.program_code"
+    f" AND pv.version = a.program_version), {DEFAULT_SLA}), {MOST_SLA})]"
+)
 _CALLER_PARAMS = 3  # work_queue_caller's: the token digest, the time, the roles
 _STAFF_ROLES = sorted(role.value for role in STAFF_ROLES)  # what the route's guard requires
 
 
 @lru_cache(maxsize=128)
-def _queue_sql(present: tuple[bool, ...], after: bool, limit: int) -> str:
+def _queue_sql(present: tuple[bool, ...], after: bool, limit: int, overdue: bool = False) -> str:
     """The work-queue statement for this combination of filters (see Q.work_queue).
 
     The limit is written into the statement, not sent as a parameter: PostgreSQL costs a generic
@@ -293,6 +289,9 @@ def _queue_sql(present: tuple[bool, ...], after: bool, limit: int) -> str:
         if given:
             n += 1
             parts.append(f"  AND {condition.format(n)}")
+    if overdue:
+        n += 1
+        parts.append(f"  AND {_OVERDUE_FILTER.format(n)}")
     if after:
         parts.append(f"  AND (a.created_at, a.id) > (${n + 1}::timestamptz, ${n + 2}::uuid)")
         n += 2
@@ -311,19 +310,46 @@ async def queue(
     q: str | None,
     limit: int,
     cursor: str | None,
-) -> s.Page:
+    overdue: bool = False,
+) -> QueuePage:
     after_at, after_id = decode_cursor(cursor)
+    today = business_date(now)
+    calendar = await recent_calendar(pool) if overdue else None
+    cutoffs = overdue_cutoffs(calendar, today) if calendar is not None else None
     filters = (status, type_, program, q or None, caller.scope())
     args: list[Any] = [caller.unverified_token(), now, _STAFF_ROLES]
     args += [f for f in filters if f is not None]
+    if cutoffs is not None:
+        args.append(cutoffs)
     if after_at is not None:
         args += [after_at, after_id]
-    sql = _queue_sql(tuple(f is not None for f in filters), after_at is not None, limit + 1)
+    sql = _queue_sql(
+        tuple(f is not None for f in filters), after_at is not None, limit + 1, overdue
+    )
     rows = await pool.fetch(sql, *args)
     if rows:  # an empty page cannot tell a refused token from an empty queue: it is read again
         caller.verified_by_statement()
-    items = [summary(r) for r in rows[:limit]]
+    days_since = await recent_days_since(pool) if rows else None
+    # By position (the queue's columns: the summary's 13, then the version and the date the row
+    # entered its status); what rows of one status, version and date share is worked out once.
+    said: dict[tuple[str, str, int, dt.date], dict[str, Any]] = {}
+    items = []
+    for r in rows[:limit]:
+        key = (r[2], r[4], r[13], r[14])
+        extra = said.get(key)
+        if extra is None:
+            assert days_since is not None  # read above, as there are rows
+            status, code, version, since = key
+            chain, sla = await review_rules(pool, code, version)
+            age = age_after(status, days_since(since, today), sla)
+            extra = said[key] = {
+                "stage": stage_of(status, chain),
+                "age_working_days": age.working_days,
+                "sla_working_days": age.sla,
+                "overdue": age.overdue,
+            }
+        items.append(summary_as(r, QueueItem, **extra))
     more = len(rows) > limit
-    return s.Page(
+    return QueuePage(
         items, encode_cursor(rows[limit - 1]["created_at"], rows[limit - 1]["id"]) if more else None
     )

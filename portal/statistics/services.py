@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from domain.districts import district_names
 from domain.money import fen_text
+from domain.stages import DEFAULT_SLA
 from domain.statistics import AWARDED, GROUP_OF, GROUPS, Waiting, backlog
 from portal.auth.principal import Principal
 from portal.exports.services import XLSX, audit_download
@@ -27,7 +28,6 @@ from portal.statistics.workbook import staff_tables, write_csv, write_xlsx
 from sql.calendar import load_calendar
 from sql.queries import Q
 
-DEFAULT_SLA = 5  # working days, when a program's version sets no review_sla_working_days
 THROUGHPUT_DAYS = 30
 
 
@@ -134,7 +134,7 @@ async def staff(
     backlog and decisions of `districts` only, when given (a district staff member's scope)."""
     year = year or today.year
     since = now - dt.timedelta(days=THROUGHPUT_DAYS)
-    budgets = await programs.list_budgets(pool, year)
+    budgets = await programs.budget_totals(pool, year, districts)  # each program's funders added
     calendar = await load_calendar(pool)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         titles = await _titles(conn)

@@ -1002,6 +1002,18 @@ _ACCOUNTS: dict[str, tuple[str, str]] = {
         "Account deactivated; its sign-ins ended.",
     ),
     "done_user_activated": ("账号已启用。", "Account reactivated."),
+    "scope": ("工作范围", "Scope"),
+    "scope_city": ("市级(全部区)", "The city (every district)"),
+    "scope_help": (
+        "不勾选为市级人员;勾选区县后,该人员只能看到并办理这些区的申请。保存后其登录将失效。",
+        "None ticked: the city's staff. With districts ticked, they see and work only on those "
+        "districts' applications. Saving ends their sign-ins.",
+    ),
+    "save_scope": ("保存范围", "Save scope"),
+    "done_user_scope": (
+        "工作范围已保存,其登录已全部失效。",
+        "Scope saved; their sign-ins have ended.",
+    ),
 }
 for _key, _pair in _ACCOUNTS.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
@@ -1154,4 +1166,39 @@ _NOTICES: dict[str, tuple[str, str]] = {
     ),
 }
 for _key, _pair in _NOTICES.items():
+    MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
+
+# ---------------------------------------------------------------- budgets by funder
+_BUDGETS: dict[str, tuple[str, str]] = {
+    "funder": ("出资方", "Funder"),
+    "funder_city": ("市级", "City"),
+    "budget_chart_funders": (
+        "每个项目一根柱:市级与各区预算合计;下表按出资方分列。",
+        "One bar a program: its city and district budgets together; the table lists each funder's.",
+    ),
+}
+for _key, _pair in _BUDGETS.items():
+    MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words
+
+# ---------------------------------------------------------------- the queue's stages and ages
+_QUEUE: dict[str, tuple[str, str]] = {
+    "queue_stage": ("办理环节", "Stage"),
+    "queue_waiting": ("已等待", "Waiting"),
+    "queue_overdue": ("已超期", "Overdue"),
+    "queue_overdue_only": ("仅显示超期", "Overdue only"),
+    "queue_days": ("{n} 个工作日", "{n} working days"),
+    "queue_days_of": ("{n} 个工作日 / {sla}", "{n} working days / {sla}"),
+    "queue_days_hint": (
+        "已等待的工作日 / 办理时限(工作日);超过时限的标为“已超期”。",
+        "Working days waited / the limit in working days; those over it are marked overdue.",
+    ),
+    "stage_district_review": ("区初审", "District review"),
+    "stage_city_review": ("市级初审", "City review"),
+    "stage_approval": ("复核审批", "Approval"),
+    "stage_announcement": ("待公示", "To announce"),
+    "stage_publicity": ("公示中", "In publicity"),
+    "stage_payment": ("待拨付", "To pay"),
+    "stage_applicant": ("待申请人处理", "With the applicant"),
+}
+for _key, _pair in _QUEUE.items():
     MESSAGES.setdefault(_key, _pair)  # a key defined above keeps its words

@@ -202,3 +202,25 @@ GROUP BY status;
 
 -- name: digest_open_objections
 SELECT count(*) FROM objections WHERE status = 'open';
+
+-- name: digest_staff
+-- Active staff with their roles and scope (districts; none: the city's), each sent a digest.
+SELECT u.id, u.districts, array_agg(r.role ORDER BY r.role) AS roles
+FROM users u JOIN user_roles r ON r.user_id = u.id
+WHERE u.org_id IS NULL AND u.is_active
+GROUP BY u.id
+ORDER BY u.id;
+
+-- name: digest_rules
+-- Each program version's service-level limit and review chain (NULL: the defaults): few rows,
+-- read apart from the items so that no definition is read once an item.
+SELECT program_code, version, (params->>'review_sla_working_days')::int AS sla,
+       params->'workflow'->>'review_chain' AS chain
+FROM program_versions;
+
+-- name: digest_waiting
+-- What waits for staff, oldest first: where and since when (its last status change).
+SELECT id, reference, title, type, status, program_code, program_version, district_code, updated_at
+FROM applications
+WHERE status IN ('submitted', 'reviewed', 'approved', 'publicized', 'confirmed')
+ORDER BY updated_at, id;

@@ -3,11 +3,6 @@
 INSERT INTO disbursements (application_id, paid_on, amount_fen, reference, recorded_by, recorded_at, batch_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
--- name: spend_budget
-UPDATE budgets SET reserved_fen = reserved_fen - $3, spent_fen = spent_fen + $3, updated_at = $4
-WHERE program_code = $1 AND year = $2
-RETURNING spent_fen;
-
 -- name: insert_payment_batch
 INSERT INTO payment_batches (items, total_fen, recorded_by, recorded_at) VALUES ($1, $2, $3, $4)
 RETURNING id;
@@ -59,12 +54,6 @@ RETURNING amount_fen, repaid_fen;
 -- name: insert_repayment
 INSERT INTO repayments (application_id, amount_fen, paid_on, reference, recorded_by, recorded_at)
 VALUES ($1, $2, $3, $4, $5, $6);
-
--- name: refund_budget
--- Money won back returns to the year's budget it was spent from.
-UPDATE budgets SET spent_fen = spent_fen - $3, updated_at = $4
-WHERE program_code = $1 AND year = $2
-RETURNING spent_fen;
 
 -- name: payment_candidates
 -- What the console shows of the awards a batch names, by id ($1) or by reference ($2).

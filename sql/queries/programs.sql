@@ -71,21 +71,43 @@ SELECT p.code, p.kind, p.article, p.title_zh, p.title_en,
 FROM programs p ORDER BY p.code;
 
 -- name: budgets_for_year
-SELECT p.code AS program, $1::int AS year,
-       coalesce(b.allocated_fen, 0) AS allocated_fen,
-       coalesce(b.reserved_fen, 0) AS reserved_fen,
-       coalesce(b.spent_fen, 0) AS spent_fen,
-       b.program_code IS NOT NULL AS set
+-- Every program's city budget for the year (nothing, when none is set), then each district's
+-- budget that is set, by district; $2: the only districts shown (a district's staff), NULL: all.
+SELECT * FROM (
+    SELECT p.code AS program, $1::int AS year, 'city' AS funder,
+           coalesce(b.allocated_fen, 0) AS allocated_fen,
+           coalesce(b.reserved_fen, 0) AS reserved_fen,
+           coalesce(b.spent_fen, 0) AS spent_fen,
+           b.program_code IS NOT NULL AS set
+    FROM programs p
+    LEFT JOIN budgets b ON b.program_code = p.code AND b.year = $1 AND b.funder = 'city'
+    UNION ALL
+    SELECT b.program_code, b.year, b.funder, b.allocated_fen, b.reserved_fen, b.spent_fen, true
+    FROM budgets b
+    WHERE b.year = $1 AND b.funder <> 'city' AND ($2::text[] IS NULL OR b.funder = ANY($2))
+) rows
+ORDER BY program, funder <> 'city', funder;
+
+-- name: budget_totals_for_year
+-- Each program's budgets for the year added up, the city's and the districts' ($2 as in
+-- budgets_for_year).
+SELECT p.code AS program, $1::int AS year, 'all' AS funder,
+       coalesce(sum(b.allocated_fen), 0)::bigint AS allocated_fen,
+       coalesce(sum(b.reserved_fen), 0)::bigint AS reserved_fen,
+       coalesce(sum(b.spent_fen), 0)::bigint AS spent_fen,
+       count(b.program_code) > 0 AS set
 FROM programs p
 LEFT JOIN budgets b ON b.program_code = p.code AND b.year = $1
+    AND (b.funder = 'city' OR $2::text[] IS NULL OR b.funder = ANY($2))
+GROUP BY p.code
 ORDER BY p.code;
 
 -- name: set_budget
-INSERT INTO budgets (program_code, year, allocated_fen, updated_at)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (program_code, year) DO UPDATE SET allocated_fen = EXCLUDED.allocated_fen, updated_at = EXCLUDED.updated_at
-RETURNING program_code AS program, year, allocated_fen, reserved_fen, spent_fen, (
-    SELECT allocated_fen FROM budgets WHERE program_code = $1 AND year = $2
+INSERT INTO budgets (program_code, year, funder, allocated_fen, updated_at)
+VALUES ($1, $2, $5, $3, $4)
+ON CONFLICT (program_code, year, funder) DO UPDATE SET allocated_fen = EXCLUDED.allocated_fen, updated_at = EXCLUDED.updated_at
+RETURNING program_code AS program, year, funder, allocated_fen, reserved_fen, spent_fen, (
+    SELECT allocated_fen FROM budgets WHERE program_code = $1 AND year = $2 AND funder = $5
 ) AS previous_fen;
 
 -- name: exchanges_on
@@ -123,7 +145,9 @@ FROM program_versions v JOIN programs p ON p.code = v.program_code
 WHERE v.program_code = $1 AND v.version = $2;
 
 -- name: budget_row
-SELECT allocated_fen, reserved_fen, spent_fen FROM budgets WHERE program_code = $1 AND year = $2;
+-- The city's budget (a call's ranking is the city's; no program with a call splits its awards).
+SELECT allocated_fen, reserved_fen, spent_fen FROM budgets
+WHERE program_code = $1 AND year = $2 AND funder = 'city';
 
 -- ---------------------------------------------------------------- claims on programs defined as data
 

@@ -22,7 +22,10 @@ import pytest
 import uvicorn
 
 from domain.clock import FrozenClock
+from portal.accounts import services as accounts
+from portal.accounts.schemas import StaffUserIn
 from portal.app import create_app
+from sql.pool import create_pool
 from sql.settings import Settings
 from tests.factories import PASSWORD, make_uscc
 from tests.portal.serving import free_port
@@ -143,3 +146,32 @@ async def register_firm(
         )
         assert r.status_code == 201, r.text
     await verify_address(settings, url, email)
+
+
+async def sign_in(page: object, url: str, email: str, lands: str = "**/console") -> None:
+    """Through the login page, as a person would; `lands`: where the portal takes them."""
+    await page.goto(url + "/login")  # type: ignore[attr-defined]
+    await page.get_by_label("电子邮箱").fill(email)  # type: ignore[attr-defined]
+    await page.get_by_label("密码").fill(PASSWORD)  # type: ignore[attr-defined]
+    await page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
+    await page.wait_for_url(lands)  # type: ignore[attr-defined]
+
+
+async def seed_staff(
+    settings: Settings, live_server: LiveServer, *people: tuple[str, str, str, list[str]]
+) -> None:
+    """Staff accounts as `portal users create` makes them: (e-mail, name, role, districts)."""
+    assert settings.database_url
+    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        for email, name, role, districts in people:
+            data = StaffUserIn(
+                email=email,
+                password=PASSWORD,
+                name=name,
+                roles=[role],  # type: ignore[list-item]
+                districts=districts,  # type: ignore[arg-type]
+            )
+            await accounts.create_staff_user(pool, live_server.clock.now(), "cli", data)
+    finally:
+        await pool.close()

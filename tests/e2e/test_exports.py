@@ -5,12 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from portal.accounts import services as accounts
-from portal.accounts.schemas import StaffUserIn
-from sql.pool import create_pool
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer
-from tests.factories import PASSWORD
+from tests.e2e.conftest import LiveServer, seed_staff, sign_in
 
 FINANCE = "exports@wuhan.gov.cn"
 
@@ -18,19 +14,9 @@ FINANCE = "exports@wuhan.gov.cn"
 async def test_the_xlsx_export_shows_progress_from_the_first_click(
     live_server: LiveServer, settings: Settings, page: Any
 ) -> None:
-    assert settings.database_url
-    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
-    try:
-        data = StaffUserIn(email=FINANCE, password=PASSWORD, name="钱财务", roles=["finance"])
-        await accounts.create_staff_user(pool, live_server.clock.now(), "cli", data)
-    finally:
-        await pool.close()
+    await seed_staff(settings, live_server, (FINANCE, "钱财务", "finance", []))
     url = live_server.url
-    await page.goto(url + "/login")
-    await page.get_by_label("电子邮箱").fill(FINANCE)
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url("**/console")
+    await sign_in(page, url, FINANCE)
     await page.goto(url + "/console/exports")
 
     answered = asyncio.Event()

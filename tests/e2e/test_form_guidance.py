@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from sql.settings import Settings
-from tests.e2e.conftest import LiveServer, register_firm
+from tests.e2e.conftest import LiveServer, register_firm, sign_in
 from tests.factories import PASSWORD
 
 EMAIL = "listing@example.cn"
@@ -23,21 +23,13 @@ async def _draft(url: str, body: dict[str, Any]) -> str:
         return str(r.json()["id"])
 
 
-async def _sign_in(page: Any, url: str) -> None:
-    await page.goto(url + "/login")
-    await page.get_by_label("电子邮箱").fill(EMAIL)
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url("**/app")
-
-
 async def test_a_mismatched_stock_code_is_questioned_and_errors_open_at_the_first(
     live_server: LiveServer, settings: Settings, page: Any
 ) -> None:
     url = live_server.url
     await register_firm(settings, url, EMAIL, "武汉科创上市科技有限公司", "钱董秘", "420111")
     app_id = await _draft(url, {"type": "ipo_domestic_claim", "stages": ["tutoring"]})
-    await _sign_in(page, url)
+    await sign_in(page, url, EMAIL, lands="**/app")
     await page.goto(f"{url}/app/applications/{app_id}/edit")
 
     warning = page.locator("#stock_code-warning")

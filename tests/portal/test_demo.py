@@ -48,10 +48,16 @@ async def test_the_sandbox_has_every_program_in_every_status_and_loads_once(
         assert sorted(bool(b["objections"]) for b in open_batches) == [False, True]
         paid = await conn.fetchval("SELECT count(*) FROM applications WHERE status = 'disbursed'")
         assert paid == 15
-        budgets = await conn.fetchval(
-            "SELECT count(*) FROM budgets WHERE year = $1 AND allocated_fen > 0", today.year
+        budgets = await conn.fetch(
+            "SELECT program_code, funder FROM budgets WHERE year = $1 AND allocated_fen > 0",
+            today.year,
         )
-        assert budgets == 15
+        assert sum(b["funder"] == "city" for b in budgets) == 15
+        # The match is half the district's: the budgets of the districts its claims come from.
+        assert sorted(b["funder"] for b in budgets if b["funder"] != "city") == ["420106", "420111"]
+        assert {b["program_code"] for b in budgets if b["funder"] != "city"} == {
+            "computing-center-match"
+        }
         rows = await conn.fetchval("SELECT count(*) FROM applications")
         events = await conn.fetchval("SELECT count(*) FROM audit_events")
     finally:

@@ -66,35 +66,42 @@ async def test_a_district_staff_member_reaches_only_their_districts_applications
     # Every role, but 武昌's only: the other district's application is nowhere.
     wuchang = bearer(await staff(*EVERY_ROLE, districts=(WUCHANG,)))
     paid = {"paid_on": clock.today().isoformat(), "amount": "1.00", "reference": "X"}
-    calls: list[tuple[str, str, dict[str, Any] | None]] = [
-        ("GET", "/api/v1/applications/{id}", None),
-        ("GET", "/api/v1/applications/{id}/notices/decision", None),
-        ("POST", "/api/v1/admin/applications/{id}/decisions", {"action": "reject", "comment": "x"}),
-        (
-            "POST",
-            "/api/v1/admin/applications/{id}/scores",
-            {"score": 80, "comment": "x", "declare_no_conflict": True},
-        ),
-        ("POST", "/api/v1/admin/applications/{id}/disbursements", paid),
-        (
-            "POST",
-            "/api/v1/admin/applications/{id}/recovery",
-            {"amount": "1.00", "due_on": "2026-12-31", "reason": "x"},
-        ),
-        ("POST", "/api/v1/admin/applications/{id}/recovery/repayments", paid),
-        ("POST", "/api/v1/admin/applications/{id}/follow-ups", {"year": 2026}),
-        ("GET", f"/api/v1/admin/objections/{objection}", None),
-        (
-            "POST",
-            f"/api/v1/admin/objections/{objection}/resolution",
-            {"outcome": "dismissed", "comment": "查无实据"},
-        ),
-    ]
-    for method, url, body in calls:
-        for other in (theirs["id"], event["id"]):
-            r = await client.request(method, url.format(id=other), json=body, headers=wuchang)
-            assert (r.status_code, r.json()["code"]) == (404, "not_found"), (url, r.text)
+    bodies: dict[str, dict[str, Any] | None] = {  # a body each operation would accept
+        "get_application": None,
+        "get_application_notice": None,
+        "decide": {"action": "reject", "comment": "x"},
+        "score_application": {"score": 80, "comment": "x", "declare_no_conflict": True},
+        "record_disbursement": paid,
+        "open_recovery": {"amount": "1.00", "due_on": "2026-12-31", "reason": "x"},
+        "record_repayment": paid,
+        "record_follow_up": {"year": 2026},
+        "get_objection": None,
+        "resolve_objection": {"outcome": "dismissed", "comment": "查无实据"},
+    }
+    not_staff = {"edit_application", "submit_application", "withdraw_application"}  # 403
+    doc = (await client.get("/schema/openapi.json")).json()
+    checked = set()
+    for path, item in doc["paths"].items():
+        if "{application_id}" not in path and "{objection_id}" not in path:
+            continue
+        for method, op in item.items():
+            name = op["operationId"]
+            if name in not_staff or name == "lodge_objection":  # anyone objects
+                continue
+            assert name in bodies, f"say how {name} is called by another district's staff"
+            for other in (theirs["id"], event["id"]):
+                url = path.format(application_id=other, objection_id=objection, kind="decision")
+                r = await client.request(method, url, json=bodies[name], headers=wuchang)
+                assert (r.status_code, r.json()["code"]) == (404, "not_found"), (name, r.text)
+            checked.add(name)
+    assert checked == set(bodies)
     assert (await client.get(f"/api/v1/applications/{mine['id']}", headers=wuchang)).is_success
+    doc = theirs["payload"]["documents"][0]["document_id"]
+    r = await client.get(f"/api/v1/documents/{doc}", headers=wuchang)
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
+    assert (
+        await client.get(f"/api/v1/documents/{doc}", headers=bearer(city["auditor"]))
+    ).is_success
 
     listed = (await client.get("/api/v1/admin/applications", headers=wuchang)).json()["items"]
     assert [x["id"] for x in listed] == [mine["id"]]
@@ -131,13 +138,14 @@ async def test_the_district_reviews_first_and_the_city_decides(
     assert claim["program_version"] == 2
     await ok(await submit(client, org["token"], claim["id"]))
     admin = await staff("admin")
-    await ok(
-        await client.put(
-            "/api/v1/admin/budgets/computing-center-match/2026",
-            json={"allocated": "50000000.00"},
-            headers=bearer(admin),
+    for funder in ("city", HONGSHAN):  # the match is half the city's, half the district's
+        await ok(
+            await client.put(
+                "/api/v1/admin/budgets/computing-center-match/2026",
+                json={"allocated": "50000000.00", "funder": funder},
+                headers=bearer(admin),
+            )
         )
-    )
     city_reviewer, city_approver = await staff("reviewer"), await staff("approver")
     hongshan = await staff("reviewer", "approver", districts=(HONGSHAN,))
     wuchang = await staff("reviewer", districts=(WUCHANG,))

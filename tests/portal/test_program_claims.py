@@ -451,13 +451,14 @@ async def test_every_seeded_program_runs_from_its_published_form_to_payment(
 ) -> None:
     """Nothing here knows the program: the claim is made from what GET /programs/{code} says."""
     a = team["a"]
-    await ok(
-        await client.put(
-            f"/api/v1/admin/budgets/{code}/2026",
-            json={"allocated": "50000000.00"},
-            headers=bearer(team["admin"]),
+    for funder in ("city", "420111"):  # the city's budget, and the firm's district's (a split)
+        await ok(
+            await client.put(
+                f"/api/v1/admin/budgets/{code}/2026",
+                json={"allocated": "50000000.00", "funder": funder},
+                headers=bearer(team["admin"]),
+            )
         )
-    )
     program = (await ok(await client.get(f"/api/v1/programs/{code}")))["program"]
     kinds = [d["kind"] for d in program["documents"] if d["required"]]
     body = {

@@ -380,6 +380,7 @@ async def test_budgets(client: AsyncTestClient, staff: StaffFactory, pool: async
     assert r.json() == {
         "program": "event-support",
         "year": 2026,
+        "funder": "city",
         "allocated": "20000000.00",
         "reserved": "0.00",
         "spent": "0.00",

@@ -97,6 +97,12 @@ async def test_every_page_in_english_has_no_untranslated_words(
     await staff_sign_in(client, staff)
     client.cookies.delete("lang")
     await client.get("/lang/en?next=/console")
+    # A district's budget beside the city's: its row names the district, in English too.
+    await pool.execute(
+        "INSERT INTO budgets (program_code, year, funder, allocated_fen, updated_at)"
+        " VALUES ('computing-center-match', $1, '420111', 100000000, now())",
+        clock.today().year,
+    )
     await check(
         "/console",
         f"/console/applications/{filing['id']}",
@@ -113,6 +119,7 @@ async def test_every_page_in_english_has_no_untranslated_words(
         "/console/users",
         "/console/audit",
         "/console/statistics",
+        "/console?status=&overdue=1",
     )
     assert untranslated == {}
 
@@ -162,5 +169,6 @@ async def test_every_page_in_chinese_has_no_english_words_of_its_own(
         "/console/objections",
         "/console/exports",
         "/console/statistics",
+        "/console?status=&overdue=1",
     )
     assert untranslated == {}

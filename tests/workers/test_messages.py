@@ -28,7 +28,20 @@ PAYLOAD: dict[str, Any] = {
     "waiting_days": 6,
     "sla": 5,
     "day": "2026-05-11",
-    "counts": {"submitted": 3, "reviewed": 2, "approved": 1, "publicized": 0, "confirmed": 4},
+    "counts": {"city_review": 3, "approval": 2, "payment": 4},
+    "total": 9,
+    "overdue": 1,
+    "items": [
+        {
+            "reference": "WHAI-EC-2026-0001",
+            "title": "世界人工智能大赛",
+            "stage": "city_review",
+            "age_working_days": 6,
+            "sla_working_days": 5,
+            "overdue": True,
+        }
+    ],
+    "more": 8,
     "open_objections": 1,
     "year": 2026,
     "amount": "1200000.00",

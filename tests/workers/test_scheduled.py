@@ -207,29 +207,32 @@ async def test_reviewer_then_approver_reminders_count_working_days(
     assert [r["email"] for r in told] == ["rev@wuhan.gov.cn", "appr@wuhan.gov.cn"]
 
 
-async def test_the_daily_digest_goes_to_all_staff_on_working_days(
+async def test_the_daily_digest_goes_to_active_staff_with_work_on_working_days(
     client: AsyncTestClient,
     people: dict[str, str],
+    staff: StaffFactory,
     pool: asyncpg.Pool,
     settings: Settings,
     clock: FrozenClock,
 ) -> None:
     filing = await create(client, people["a"], filing_body())
     await ok(await submit(client, people["a"], filing["id"]))
-    await pool.execute("UPDATE users SET is_active = false WHERE email = 'rev@wuhan.gov.cn'")
+    await staff("reviewer", email="gone@wuhan.gov.cn")
+    await pool.execute("UPDATE users SET is_active = false WHERE email = 'gone@wuhan.gov.cn'")
     assert await runs(settings, clock, daily_digest, dt.date(2026, 5, 10)) == [0, 0, 0]  # Sunday
     make_up_day = dt.date(2026, 5, 9)  # a Saturday worked (调休)
     assert sorted(await runs(settings, clock, daily_digest, make_up_day)) == [0, 0, 1]
     assert sorted(await runs(settings, clock, daily_digest, dt.date(2026, 5, 11))) == [0, 0, 1]
     [first, _] = await payloads(pool, "digest.daily")
-    assert first["day"] == "2026-05-09" and first["counts"]["submitted"] == 1
+    assert first["day"] == "2026-05-09" and first["counts"] == {"city_review": 1}
     await deliver_everything(settings, clock, pool)
     told = await pool.fetch(
         "SELECT u.email, n.title FROM notifications n JOIN users u ON u.id = n.user_id"
         " WHERE n.topic = 'digest.daily'"
     )
-    assert sorted(r["email"] for r in told) == ["appr@wuhan.gov.cn"] * 2  # active staff only
-    assert any(r["title"] == "2026-05-09 待办汇总" for r in told)
+    # The reviewer, whose work it is; not the approver (nothing of theirs), nor who left.
+    assert sorted(r["email"] for r in told) == ["rev@wuhan.gov.cn"] * 2
+    assert any(r["title"] == "2026-05-09 待办汇总(超期 1 件)" for r in told)
 
 
 async def test_purge_idempotency_keys_older_than_a_day(

@@ -10,6 +10,7 @@ from litestar import get, post
 from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 
+from domain.districts import WUHAN_DISTRICTS
 from portal.accounts import schemas as account_schemas
 from portal.accounts import services as accounts
 from portal.auth.guards import principal_of
@@ -39,6 +40,7 @@ class AdminPages:
     async def create_user(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
         form = await read_form(request)
         roles = [r for r in form.getall("roles", []) if isinstance(r, str)]
+        districts = [d for d in form.getall("districts", []) if isinstance(d, str)]
         try:
             data = msgspec.convert(
                 {
@@ -46,6 +48,7 @@ class AdminPages:
                     "name": text(form, "name"),
                     "password": form.get("password") or "",
                     "roles": roles,
+                    "districts": districts,
                 },
                 account_schemas.StaffUserIn,
             )
@@ -65,6 +68,7 @@ class AdminPages:
                     "email": text(form, "email"),
                     "name": text(form, "name"),
                     "roles": roles,
+                    "districts": districts,
                 },
             )
         return see_other("/console/users?done=created")
@@ -89,6 +93,27 @@ class AdminPages:
                 errors={f"{user_id}:{k}": v for k, v in errors.items()},
             )
         return see_other("/console/users?done=roles")
+
+    @post("/users/{user_id:uuid}/districts", status_code=303, guards=[ADMIN_ONLY])
+    async def set_districts(
+        self, ctx: Ctx, request: AnyRequest, user_id: FromPath[UUID]
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        districts = [d for d in form.getall("districts", []) if isinstance(d, str)]
+        try:
+            data = msgspec.convert({"districts": districts}, account_schemas.DistrictsIn)
+            await accounts.set_districts(
+                ctx.pool, ctx.clock.now(), principal_of(request), user_id, data, ctx.callers
+            )
+        except REFUSALS as exc:
+            errors, _, status = failure(exc, language_of(request))
+            return await _users_page(
+                ctx,
+                request,
+                status_code=status,
+                errors={f"{user_id}:districts": " ".join(errors.values())},
+            )
+        return see_other("/console/users?done=scope")
 
     @post("/users/{user_id:uuid}/active", status_code=303, guards=[ADMIN_ONLY])
     async def set_active(
@@ -203,13 +228,15 @@ async def _users_page(
         status_code=status_code,
         users=await accounts.list_staff(ctx.pool),
         role_names=ROLE_NAMES,
+        district_codes=sorted(WUHAN_DISTRICTS),
         errors=errors or {},
-        submitted=submitted or {"email": "", "name": "", "roles": []},
+        submitted=submitted or {"email": "", "name": "", "roles": [], "districts": []},
         done=request.query_params.get("done")
         if request.query_params.get("done")
         in (
             "created",
             "roles",
+            "scope",
             "activated",
             "deactivated",
         )

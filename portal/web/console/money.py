@@ -11,6 +11,8 @@ from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 
 from domain.accounts import Role
+from domain.budgets import CITY
+from domain.districts import WUHAN_DISTRICTS
 from domain.money import parse_money
 from portal.auth.guards import has_role, principal_of
 from portal.context import Ctx
@@ -32,6 +34,11 @@ def _fen(yuan: str) -> int:
     return parse_money(yuan, "amount").fen
 
 
+def _row_key(program: str, funder: str) -> str:
+    """A budget row's key in the page's ids: the program for the city's, as before districts."""
+    return program if funder == CITY else f"{program}-{funder}"
+
+
 class MoneyPages:
     """Mixed into ConsolePages (path /console)."""
 
@@ -49,8 +56,12 @@ class MoneyPages:
         self, ctx: Ctx, request: AnyRequest, program: FromPath[str], year: FromPath[int]
     ) -> Redirect | Template:
         form = await read_form(request)
+        funder = text(form, "funder") or CITY
+        row = _row_key(program, text(form, "row") or funder)  # the row whose form was sent
         try:
-            data = msgspec.convert({"allocated": text(form, "allocated")}, program_schemas.BudgetIn)
+            data = msgspec.convert(
+                {"allocated": text(form, "allocated"), "funder": funder}, program_schemas.BudgetIn
+            )
             await programs.set_budget(
                 ctx.pool, ctx.clock.now(), principal_of(request), program, year, data
             )
@@ -61,8 +72,8 @@ class MoneyPages:
                 request,
                 year,
                 status_code=status,
-                errors={f"{program}:{k}": v for k, v in errors.items()},
-                submitted={program: text(form, "allocated")},
+                errors={f"{row}:{k}": v for k, v in errors.items()},
+                submitted={row: text(form, "allocated"), f"{row}:funder": funder},
             )
         return see_other(f"/console/budgets?year={year}&done={program}")
 
@@ -114,22 +125,29 @@ async def _budgets_page(
     errors: Errors | None = None,
     submitted: dict[str, str] | None = None,
 ) -> Template:
-    listed = await programs.list_budgets(ctx.pool, year)
+    principal = principal_of(request)
+    listed = await programs.list_budgets(ctx.pool, year, principal.scope())
+    totals = await programs.budget_totals(ctx.pool, year, principal.scope())
     titles = {p.code: p for p in (await programs.list_programs(ctx.pool, ctx.today())).items}
     zh = language_of(request) == "zh"
-    rows = []
-    for b in listed.items:
-        program = titles.get(b.program)
-        name = (program.title_zh if zh else program.title_en) if program else b.program
-        rows.append({"budget": b, "name": name})
-    # The chart's data, in fen (exact); the script shows 万元.
+
+    def name(code: str) -> str:
+        program = titles.get(code)
+        return (program.title_zh if zh else program.title_en) if program else code
+
+    rows = [
+        {"budget": b, "name": name(b.program), "key": _row_key(b.program, b.funder)}
+        for b in listed.items
+    ]
+    # The chart's data, in fen (exact); the script shows 万元. A bar a program: its city's and
+    # districts' budgets added up, so that each program is seen whole.
     t = translator(language_of(request))
     chart: dict[str, Any] = {
         "year": year,
         "labels": {k: t(k) for k in ("reserved", "spent", "available", "allocated", "wan_unit")},
-        "programs": [r["name"] for r in rows],
+        "programs": [name(b.program) for b in totals.items],
         "series": {
-            key: [_fen(getattr(r["budget"], key)) for r in rows]
+            key: [_fen(getattr(b, key)) for b in totals.items]
             for key in ("reserved", "spent", "available", "allocated")
         },
     }
@@ -144,6 +162,8 @@ async def _budgets_page(
         errors=errors or {},
         submitted=submitted or {},
         done=request.query_params.get("done"),
+        # A new district budget is set from its program's city row: whose budgets one may set.
+        funders=([CITY] if principal.city else []) + sorted(principal.districts or WUHAN_DISTRICTS),
     )
 
 

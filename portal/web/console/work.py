@@ -82,8 +82,10 @@ class WorkPages:
         program: Annotated[str | None, Parameter(max_length=40)] = None,
         q: Annotated[str | None, Parameter(max_length=100)] = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        overdue: Annotated[str | None, Parameter(max_length=5)] = None,
     ) -> Template:
         principal = principal_of(request)
+        overdue_only = bool(overdue)  # the form's checkbox: "1", or absent
         # No status in the URL: the role's own work. `status=` (empty): every status.
         chosen = default_status(principal.roles) if status is None else (status or None)
         errors: Errors = {}
@@ -104,6 +106,7 @@ class WorkPages:
             q=search,
             limit=PAGE_SIZE,
             cursor=cursor or None,
+            overdue=overdue_only,
         )
         listed = await programs.list_programs(ctx.pool, ctx.today())
         filters = {
@@ -111,6 +114,7 @@ class WorkPages:
             "type": type or "",
             "program": program or "",
             "q": search or "",
+            "overdue": overdue_only,
         }
         return render(
             request,

@@ -11,8 +11,9 @@ from litestar.testing import AsyncTestClient
 from domain.clock import FrozenClock
 from tests.factories import bearer, make_uscc, register
 from tests.portal.conftest import StaffFactory
-from tests.portal.flows import PAYEE, create, decide, filing_body, lodge_objection, ok, submit
+from tests.portal.flows import create, decide, filing_body, lodge_objection, ok, submit
 from tests.portal.test_program_claims import attach, model_claim
+from tests.portal.test_queue_stages import center_claim
 
 EVERY_ROLE = ("reviewer", "approver", "finance", "admin", "auditor")
 WUCHANG, HONGSHAN, HANYANG = "420106", "420111", "420105"
@@ -122,21 +123,8 @@ async def test_the_district_reviews_first_and_the_city_decides(
     client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool
 ) -> None:
     org = await register(client, uscc=make_uscc(HONGSHAN), name="武汉光谷智算中心有限公司")
-    docs = await attach(client, org["token"], "approval", "receipt")
-    body = {
-        "type": "program_claim",
-        "program_code": "computing-center-match",
-        "fields": {
-            "center_name": "光谷智算中心",
-            "subsidy_year": 2025,
-            "provincial_subsidy": "3000000.00",
-        },
-        "payee": PAYEE,
-        "documents": docs,
-    }
-    claim = await create(client, org["token"], body)
+    claim = await center_claim(client, org)  # submitted
     assert claim["program_version"] == 2
-    await ok(await submit(client, org["token"], claim["id"]))
     admin = await staff("admin")
     for funder in ("city", HONGSHAN):  # the match is half the city's, half the district's
         await ok(

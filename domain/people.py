@@ -42,6 +42,10 @@ RESET_PER_ADDRESS = ThrottleRule(
     max_hits=10, window=timedelta(minutes=15), lockout=timedelta(minutes=15)
 )
 RESET_PER_ACCOUNT = ThrottleRule(max_hits=3, window=timedelta(hours=1), lockout=timedelta(hours=1))
+# Registration is an anonymous form: a few firms behind one address (a park's network) pass.
+REGISTER_PER_ADDRESS = ThrottleRule(
+    max_hits=20, window=timedelta(hours=1), lockout=timedelta(hours=1)
+)
 
 
 def token_invalid() -> RuleViolation:

@@ -26,14 +26,18 @@ class AuthController(Controller):
         "/register",
         operation_id="register",
         status_code=HTTP_201_CREATED,
-        responses=problems(409, 422),
-        summary="Register an organization and its first user",
+        responses=problems(409, 422, 429),
+        summary="Register an organization and its first user (throttled per address: 429)",
     )
     async def register(
         self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[s.RegisterIn]
     ) -> s.RegisterOut:
         return await services.register(
-            ctx.pool, ctx.clock.now(), data, language=language_of(request)
+            ctx.pool,
+            ctx.clock.now(),
+            data,
+            language=language_of(request),
+            address=client_address(request, ctx.settings.trusted_proxies),
         )
 
     @post(

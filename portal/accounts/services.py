@@ -17,7 +17,7 @@ from domain.accounts import (
     normalize_email,
 )
 from domain.errors import RuleViolation
-from domain.people import OrgRole
+from domain.people import REGISTER_PER_ADDRESS, OrgRole
 from domain.uscc import parse_uscc
 from portal.accounts import schemas as s
 from portal.accounts.credentials import send_verification
@@ -26,7 +26,7 @@ from portal.auth import passwords
 from portal.auth.callers import CallerCache
 from portal.auth.principal import Principal
 from portal.auth.tokens import new_token, token_hash
-from portal.errors import ProblemError
+from portal.errors import ProblemError, too_many
 from sql import audit, throttle
 from sql.pool import transaction
 from sql.queries import Q
@@ -49,9 +49,17 @@ async def register(
     *,
     language: str = "zh",
     identity: Identity | None = None,
+    address: str,
 ) -> s.RegisterOut:
     """The organization and its first user, its admin. The address is verified by the mail
-    sent now, or already by the identity provider the registration came from."""
+    sent now, or already by the identity provider the registration came from. Throttled per
+    client `address` before any work (a refused try counts too)."""
+    key = f"register:{address}"
+    async with transaction(pool) as conn:
+        until = await throttle.locked_until(conn, [key], now)
+        if until is not None:
+            raise too_many(until, now)
+        await throttle.hit(conn, key, REGISTER_PER_ADDRESS, now)
     uscc = parse_uscc(data.org.uscc, field="org.uscc")
     email = normalize_email(data.user.email)
     verified_at = now if identity is not None and identity.email == email else None

@@ -157,6 +157,7 @@ class AuthPages(Controller):
                 body,
                 language=language_of(request),
                 identity=identity,
+                address=client_address(request, ctx.settings.trusted_proxies),
             )
         except msgspec.ValidationError as exc:
             path = str(exc).rsplit("`$.", 1)[-1].rstrip("`") if "`$." in str(exc) else ""

@@ -273,3 +273,24 @@ async def test_every_account_event_is_audited(
         "token.revoked",
         "user.created",
     ]
+
+
+async def test_registration_is_throttled_per_address(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    """An anonymous form: twenty an hour from one address, then 429 and nothing written."""
+    for n in range(20):
+        await register(client, verified=False, name=f"限流测试单位{n}")
+    body = {
+        "org": {
+            "name": "第二十一家",
+            "uscc": make_uscc(),
+            "contact_name": "张三",
+            "contact_phone": "027-8888 6666",
+        },
+        "user": {"email": "twenty-first@example.cn", "password": PASSWORD, "name": "张三"},
+    }
+    r = await client.post("/api/v1/auth/register", json=body)
+    assert (r.status_code, r.json()["code"]) == (429, "too_many_requests")
+    assert int(r.headers["retry-after"]) > 0
+    assert await pool.fetchval("SELECT count(*) FROM organizations WHERE name = '第二十一家'") == 0

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from collections.abc import Callable
 
 import asyncpg
 
@@ -19,34 +17,21 @@ async def load_calendar(conn: asyncpg.Connection | asyncpg.Pool) -> WorkCalendar
 
 
 _RECENT_SECONDS = 30.0
-# (read at, the calendar, working days between pairs of dates counted with it)
-_recent: tuple[float, WorkCalendar, dict[tuple[dt.date, dt.date], int]] | None = None
-
-
-async def recent_days_since(pool: asyncpg.Pool) -> Callable[[dt.date, dt.date], int]:
-    """Working days after a date up to today, by the calendar as read at most 30 s ago in this
-    process: for figures a page shows (the work queue's ages), counted once per pair of dates.
-    Rules that decide (deadlines, publicity periods) read `load_calendar`, so an admin's edit
-    applies to them at once."""
-    global _recent
-    now = time.monotonic()
-    if _recent is None or now - _recent[0] > _RECENT_SECONDS:
-        _recent = (now, await load_calendar(pool), {})
-    _, calendar, counted = _recent
-
-    def days(since: dt.date, today: dt.date) -> int:
-        found = counted.get((since, today))
-        if found is None:
-            if len(counted) > 100_000:
-                counted.clear()
-            found = counted[since, today] = calendar.working_days_between(since, today)
-        return found
-
-    return days
+# With the pool it was read through: a process serving (or testing) another database reads again.
+_recent: tuple[asyncpg.Pool, float, WorkCalendar] | None = None
 
 
 async def recent_calendar(pool: asyncpg.Pool) -> WorkCalendar:
-    """The calendar `recent_days_since` counts with (the overdue filter's cut-offs)."""
-    await recent_days_since(pool)
-    assert _recent is not None
-    return _recent[1]
+    """The calendar as read at most 30 s ago by this process, for figures a page shows on every
+    request (the work queue's ages). Rules that decide (deadlines, publicity periods) read
+    `load_calendar`; an edit forgets this copy in its own process (`forget_recent_calendar`)."""
+    global _recent
+    now = time.monotonic()
+    if _recent is None or _recent[0] is not pool or now - _recent[1] > _RECENT_SECONDS:
+        _recent = (pool, now, await load_calendar(pool))
+    return _recent[2]
+
+
+def forget_recent_calendar() -> None:
+    global _recent
+    _recent = None

@@ -10,7 +10,7 @@ from portal.auth.principal import Principal
 from portal.calendar import schemas as s
 from portal.errors import ProblemError
 from sql import audit
-from sql.calendar import load_calendar
+from sql.calendar import forget_recent_calendar, load_calendar
 from sql.pool import transaction
 from sql.queries import Q
 
@@ -55,6 +55,7 @@ async def put_day(
             entity_id=day.isoformat(),
             data={"kind": data.kind, "name_zh": data.name_zh},
         )
+    forget_recent_calendar()
     return _out(row, language)
 
 
@@ -76,3 +77,4 @@ async def delete_day(
             entity_id=day.isoformat(),
             data={"kind": row["kind"], "name_zh": row["name_zh"]},
         )
+    forget_recent_calendar()

@@ -37,7 +37,7 @@ from portal.review.schemas import QueueItem, QueuePage
 from sql import budgets
 from sql.application_types import is_prior
 from sql.applications import ActorRef, lock, record_transition, take_reference
-from sql.calendar import recent_calendar, recent_days_since
+from sql.calendar import recent_calendar
 from sql.pool import transaction
 from sql.publicity import confirm
 from sql.queries import Q
@@ -314,8 +314,8 @@ async def queue(
 ) -> QueuePage:
     after_at, after_id = decode_cursor(cursor)
     today = business_date(now)
-    calendar = await recent_calendar(pool) if overdue else None
-    cutoffs = overdue_cutoffs(calendar, today) if calendar is not None else None
+    calendar = await recent_calendar(pool)
+    cutoffs = overdue_cutoffs(calendar, today) if overdue else None
     filters = (status, type_, program, q or None, caller.scope())
     args: list[Any] = [caller.unverified_token(), now, _STAFF_ROLES]
     args += [f for f in filters if f is not None]
@@ -329,7 +329,6 @@ async def queue(
     rows = await pool.fetch(sql, *args)
     if rows:  # an empty page cannot tell a refused token from an empty queue: it is read again
         caller.verified_by_statement()
-    days_since = await recent_days_since(pool) if rows else None
     # By position (the queue's columns: the summary's 13, then the version and the date the row
     # entered its status); what rows of one status, version and date share is worked out once.
     said: dict[tuple[str, str, int, dt.date], dict[str, Any]] = {}
@@ -338,10 +337,9 @@ async def queue(
         key = (r[2], r[4], r[13], r[14])
         extra = said.get(key)
         if extra is None:
-            assert days_since is not None  # read above, as there are rows
             status, code, version, since = key
             chain, sla = await review_rules(pool, code, version)
-            age = age_after(status, days_since(since, today), sla)
+            age = age_after(status, calendar.working_days_between(since, today), sla)
             extra = said[key] = {
                 "stage": stage_of(status, chain),
                 "age_working_days": age.working_days,

@@ -116,3 +116,20 @@ async def test_a_program_version_sets_its_own_limit(
     clock.set_date(MONDAY + dt.timedelta(days=3))  # Thursday: three working days on
     item = (await _queue(client, await staff("reviewer", districts=(HONGSHAN,))))[claim["id"]]
     assert _aged(item) == ("district_review", 3, 2, True)
+
+
+async def test_an_admins_holiday_counts_in_the_queue_at_once(
+    client: AsyncTestClient, staff: StaffFactory, clock: FrozenClock
+) -> None:
+    org = await register(client, uscc=make_uscc(HONGSHAN))
+    claim = await center_claim(client, org)
+    clock.set_date(MONDAY + dt.timedelta(days=3))  # Thursday: three working days on
+    reviewer = await staff("reviewer", districts=(HONGSHAN,))
+    assert (await _queue(client, reviewer))[claim["id"]]["age_working_days"] == 3
+    r = await client.put(
+        f"/api/v1/admin/calendar/{(MONDAY + dt.timedelta(days=2)).isoformat()}",
+        json={"kind": "holiday", "name_zh": "停工", "name_en": "Closed"},
+        headers=bearer(await staff("admin")),
+    )
+    assert r.status_code == 200, r.text
+    assert (await _queue(client, reviewer))[claim["id"]]["age_working_days"] == 2

@@ -46,6 +46,10 @@ RESET_PER_ACCOUNT = ThrottleRule(max_hits=3, window=timedelta(hours=1), lockout=
 REGISTER_PER_ADDRESS = ThrottleRule(
     max_hits=20, window=timedelta(hours=1), lockout=timedelta(hours=1)
 )
+# Single sign-on's first step is anonymous and writes a row: 30 starts in ten minutes per address.
+SIGN_IN_START_PER_ADDRESS = ThrottleRule(
+    max_hits=30, window=timedelta(minutes=10), lockout=timedelta(minutes=10)
+)
 
 
 def token_invalid() -> RuleViolation:
@@ -68,12 +72,18 @@ def email_not_verified() -> RuleViolation:
     )
 
 
-def check_removal(*, target: OrgRole, other_admins: int) -> None:
-    """An organization always keeps an admin."""
-    if target == OrgRole.ORG_ADMIN and other_admins == 0:
+def check_removal(*, target: OrgRole, other_admins: int, to: OrgRole | None = None) -> None:
+    """An organization always keeps an admin: its last one is neither removed nor, `to` a
+    member, made one."""
+    if target == OrgRole.ORG_ADMIN and to != OrgRole.ORG_ADMIN and other_admins == 0:
+        removed = to is None
         raise RuleViolation(
             "last_org_admin",
-            "The organization's last admin cannot be removed: make another member admin first.",
-            message_zh="不能移除单位的最后一名管理员,请先邀请或设定另一名管理员。",
+            "The organization's last admin cannot be "
+            + ("removed" if removed else "made a member")
+            + ": make another member admin first.",
+            message_zh="不能"
+            + ("移除" if removed else "取消")
+            + "单位的最后一名管理员,请先将另一名成员设为管理员。",
             status=409,
         )

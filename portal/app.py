@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from domain.clock import Clock, clock_for
 from portal.accounts.controllers import AuthController, MeController, StaffUserController
 from portal.applications.controllers import ApplicationController
+from portal.auth import passwords
 from portal.auth.middleware import AuthMiddleware
 from portal.bodies import PortalRequest
 from portal.calendar.controllers import CalendarAdminController, CalendarController
@@ -81,6 +82,7 @@ async def _connect_pool(settings: Settings) -> asyncpg.Pool:
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
     clock = clock or clock_for(settings.clock_offset_days)
+    passwords.use_profile_for(settings.env)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

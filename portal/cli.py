@@ -19,6 +19,7 @@ import asyncpg
 from domain.clock import SystemClock
 from domain.districts import WUHAN_DISTRICTS
 from domain.errors import RuleViolation
+from portal.auth import passwords
 from sql import audit
 from sql.embedded import EmbeddedServers, resolve
 from sql.migrate import MigrationError, migrate
@@ -28,7 +29,9 @@ from sql.settings import Settings, SettingsError, load_settings
 
 def _settings() -> tuple[Settings, EmbeddedServers | None]:
     try:
-        return resolve(load_settings())
+        settings = load_settings()
+        passwords.use_profile_for(settings.env)
+        return resolve(settings)
     except SettingsError as exc:
         sys.exit(f"portal: bad setting: {exc}")
 

@@ -22,6 +22,7 @@ from litestar.types import Send
 
 from domain.errors import RuleViolation
 from portal.i18n import language_of
+from portal.types import PATTERN_MEANING
 
 log = logging.getLogger("portal.errors")
 
@@ -163,15 +164,22 @@ def from_violation(v: RuleViolation) -> ProblemError:
     return ProblemError(v.status, v.code, v.message, v.message_zh, errors=[v])
 
 
+def _meaning(message: str) -> tuple[str, str]:
+    """msgspec's words for a value that does not match a pattern, said as what the value must be."""
+    pattern = message.removeprefix("Expected `str` matching regex ").strip("'")
+    if pattern != message and (meaning := PATTERN_MEANING.get(pattern.replace("\\\\", "\\"))):
+        return meaning[0].capitalize(), meaning[1]
+    return message, f"格式不正确:{message}"
+
+
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Problem]:
     items = exc.extra if isinstance(exc.extra, list) else []
     errors = []
     for item in items:
         key = str(item.get("key") or "$") if isinstance(item, dict) else "$"
         message = str(item.get("message", "invalid value")) if isinstance(item, dict) else str(item)
-        errors.append(
-            RuleViolation("invalid_input", message, field=key, message_zh=f"格式不正确:{message}")
-        )
+        en, zh = _meaning(message)
+        errors.append(RuleViolation("invalid_input", en, field=key, message_zh=zh))
     if not errors:
         errors.append(
             RuleViolation("invalid_input", str(exc.detail), message_zh="请求内容格式不正确")

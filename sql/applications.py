@@ -18,17 +18,6 @@ from domain.errors import RuleViolation
 from sql import audit, outbox
 from sql.queries import Q
 
-# Reference prefixes: WHAI-<prefix>-<year>-<serial>.
-REFERENCE_PREFIX = {
-    "event_filing": "EV",
-    "event_claim": "EC",
-    "ipo_domestic_claim": "ID",
-    "ipo_overseas_claim": "IO",
-    "scenario_project": "SP",
-    "unveiling_award": "UA",
-    "program_claim": "PC",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ActorRef:
@@ -96,9 +85,9 @@ async def record_transition(
 
 
 async def take_reference(conn: asyncpg.Connection, application_type: str, year: int) -> str:
-    prefix = REFERENCE_PREFIX[application_type]
-    serial = await conn.fetchval(Q.next_reference, prefix, year)
-    return f"WHAI-{prefix}-{year}-{serial:04d}"
+    """WHAI-<the type's prefix>-<year>-<serial>, the serial counted per prefix and year."""
+    row = await conn.fetchrow(Q.next_reference, application_type, year)
+    return f"WHAI-{row['prefix']}-{year}-{row['last']:04d}"
 
 
 async def lock(

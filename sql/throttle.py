@@ -20,10 +20,32 @@ async def locked_until(
     return until
 
 
+async def admit(
+    conn: asyncpg.Connection, key: str, rule: ThrottleRule, now: dt.datetime
+) -> dt.datetime | None:
+    """Count one request on `key` and say whether it may go on: None, or the time it is refused
+    until. The count is taken first and its row stays locked to the end of the transaction, so
+    requests sent at once queue on it and the one past the limit is refused; a refused request's
+    count goes with its transaction when the caller raises."""
+    until = await locked_until(conn, [key], now)
+    if until is not None:
+        return until
+    hits, until = await _hit(conn, key, rule, now)
+    return until if hits > rule.max_hits else None
+
+
 async def hit(
     conn: asyncpg.Connection, key: str, rule: ThrottleRule, now: dt.datetime
 ) -> dt.datetime | None:
-    """Count one hit on `key`; returns the time it is refused until, if this hit locked it."""
+    """Count one hit on `key` (a failure, counted after the fact); returns the time it is
+    refused until, if this hit locked it."""
+    _, until = await _hit(conn, key, rule, now)
+    return until
+
+
+async def _hit(
+    conn: asyncpg.Connection, key: str, rule: ThrottleRule, now: dt.datetime
+) -> tuple[int, dt.datetime | None]:
     row = await conn.fetchrow(
         Q.throttle_hit,
         key,
@@ -32,8 +54,7 @@ async def hit(
         rule.max_hits,
         rule.lockout.total_seconds(),
     )
-    until: dt.datetime | None = row["locked_until"]
-    return until
+    return row["hits"], row["locked_until"]
 
 
 async def reset(conn: asyncpg.Connection, key: str) -> None:

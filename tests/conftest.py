@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 
 from domain.clock import BUSINESS_TZ, FrozenClock
 from portal.app import create_app
+from portal.auth import passwords
 from portal.programs import forms
 from sql.embedded import resolve
 from sql.migrate import migrate
@@ -29,6 +30,8 @@ from sql.pool import create_pool
 from sql.settings import Settings
 
 TEMPLATE = "portal_test_template"
+# What every app made here chooses (env "test"), for the tests that hash before making one.
+passwords.use_profile_for("test")
 _counter = itertools.count()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sql.idempotency import purge_expired
+from sql import expired
 from sql.priors import lapse_due
 from sql.publicity import close_due_batches
 from workers import context as c
@@ -24,5 +24,6 @@ async def close_publicity(ctx: dict[str, Any]) -> int:
     return await close_due_batches(c.pool(ctx), c.today(ctx), c.now(ctx))
 
 
-async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
-    return await purge_expired(c.pool(ctx), c.now(ctx))
+async def purge_expired(ctx: dict[str, Any]) -> int:
+    """Answered idempotency keys, unfinished sign-ins and spent rate-limit counts go."""
+    return await expired.purge(c.pool(ctx), c.now(ctx))

@@ -28,7 +28,7 @@ from workers.listener import Wakeup, listen
 from workers.queue import DELIVER
 from workers.relay import relay
 from workers.reminders import claim_deadline_reminders, daily_digest, review_sla_reminders
-from workers.scheduled import close_publicity, lapse_filings, purge_idempotency_keys
+from workers.scheduled import close_publicity, lapse_filings, purge_expired
 from workers.serialization import deserialize, serialize
 from workers.sweep import sweep
 
@@ -125,7 +125,7 @@ def cron_jobs() -> list[Any]:
         cron(claim_deadline_reminders, hour=set(range(9, 18)), minute=5, timeout=SCHEDULED_TIMEOUT),
         cron(review_sla_reminders, hour=set(range(9, 18)), minute=10, timeout=SCHEDULED_TIMEOUT),
         cron(daily_digest, hour={8, 9, 10, 11}, minute=30, timeout=SCHEDULED_TIMEOUT),
-        cron(purge_idempotency_keys, minute=20, timeout=SCHEDULED_TIMEOUT),
+        cron(purge_expired, minute=20, timeout=SCHEDULED_TIMEOUT),
     ]
 
 

@@ -231,10 +231,12 @@ def _stages(
                 status=409,
                 message_zh=f"该单位的{zh}奖励已发放,每项只发放一次。",
             )
+    # In the field's own order: stored as jsonb, the amounts' keys come back sorted by length.
+    order = {o.value: n for n, o in enumerate(f.options if f else ())}
     total = Money.ZERO
-    for value, text in step.amounts.items():
+    for value in sorted(step.amounts, key=lambda v: order.get(v, len(order))):
         if value in chosen:
-            amount = parse_money(text)
+            amount = parse_money(step.amounts[value])
             zh, en = labels.get(value, (value, value))
             run.write(f"{en} {amount.grouped()}", f"{zh} {amount.grouped()}", amount)
             total += amount

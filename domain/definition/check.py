@@ -37,12 +37,14 @@ from domain.definition.model import (
     SumEquals,
     Within,
     WithinCall,
+    WithinYears,
     YearlyWindow,
 )
 from domain.errors import RuleViolation
 from domain.money import Money, parse_money
 
 WHOLE_BP = 10_000
+MAX_YEARS = 100
 RESERVED = frozenset({"type", "fields", "documents", "payee", "program_code", "approved_fields"})
 _PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 
@@ -263,8 +265,17 @@ def _check_rule(form: Form, at: str, rule: Predicate, problems: list[RuleViolati
     if isinstance(rule, Minimum | Maximum):
         names("field", rule.field, _AMOUNTS, "an amount")
         _amount(f"{at}.amount", rule.amount, problems)
-    elif isinstance(rule, AtMost) and rule.per != "organization":
-        names("per", rule.per, _NAMING, "a name or a choice")
+    elif isinstance(rule, AtMost | WithinYears):
+        if rule.per != "organization":
+            names("per", rule.per, _NAMING, "a name or a choice")
+        if rule.years is not None and not 1 <= rule.years <= MAX_YEARS:
+            problems.append(
+                _problem(
+                    f"{at}.years",
+                    f"A number of calendar years from 1 to {MAX_YEARS}, not {rule.years}.",
+                    f"自然年度数须为 1 至 {MAX_YEARS},不能为 {rule.years}。",
+                )
+            )
     elif isinstance(rule, WithinCall) and rule.year_field is not None:
         names("year_field", rule.year_field, frozenset({"integer"}), "a year")
     elif isinstance(rule, Deadline | InPolicy):

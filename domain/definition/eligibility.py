@@ -30,6 +30,7 @@ from domain.definition.model import (
     ShareAtLeast,
     SumEquals,
     WithinCall,
+    WithinYears,
     YearlyWindow,
 )
 from domain.errors import RuleViolation
@@ -45,8 +46,11 @@ class Facts:
     # The call a WithinCall rule looks at (its year's), as (opens_on, closes_on), if any.
     call: tuple[dt.date, dt.date] | None = None
     call_year: int | None = None
-    # Other live applications counted for each AtMost rule (see `live_key`).
-    live: Mapping[str, int] = field(default_factory=dict)
+    # The calendar years (Asia/Shanghai) the other live applications for the same thing were
+    # submitted in, for each AtMost and WithinYears rule (see `live_key`).
+    live: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # The application's own year: submitted in, or today's when it is being submitted.
+    year: int | None = None
     other_programs: frozenset[str] = frozenset()  # where the organization has live applications
     amounts: Mapping[str, Money] = field(default_factory=dict)
     values: Mapping[str, Value] = field(default_factory=dict)
@@ -56,17 +60,24 @@ class Facts:
     prefix: str = "fields."  # where the form's fields are on the wire
 
 
-def live_key(rule: AtMost) -> str:
+Counted = AtMost | WithinYears  # the rules that read the other live applications
+
+
+def live_key(rule: Counted) -> str:
     return f"{rule.per}/{rule.among}"
 
 
-def live_rules(form: Form) -> list[AtMost]:
-    """The AtMost rules `Facts.live` must count for (once each, by `live_key`)."""
-    seen: dict[str, AtMost] = {}
+def live_rules(form: Form) -> list[Counted]:
+    """The rules `Facts.live` must read the years for (once each, by `live_key`)."""
+    seen: dict[str, Counted] = {}
     for r in form.eligibility:
-        if isinstance(r, AtMost):
+        if isinstance(r, Counted):
             seen.setdefault(live_key(r), r)
     return list(seen.values())
+
+
+def _year(facts: Facts) -> int:
+    return facts.year if facts.year is not None else facts.today.year
 
 
 def _label(form: Form, name: str) -> tuple[str, str]:
@@ -137,20 +148,9 @@ def _check(form: Form, rule: Predicate, facts: Facts) -> list[RuleViolation]:
             )
         ]
     if isinstance(rule, AtMost):
-        if facts.live.get(live_key(rule), 0) < rule.times:
-            return []
-        f = form.field(rule.per)
-        what_en = "per organization" if f is None else f"for one {f.label_en}"
-        what_zh = "每个单位" if f is None else f"同一{f.label_zh}"
-        return [
-            RuleViolation(
-                rule.code,
-                f"At most {rule.times} application(s) {what_en}.",
-                field=None if f is None else f"{p}{f.name}",
-                message_zh=f"{what_zh}最多申报 {rule.times} 次。",
-                status=409,
-            )
-        ]
+        return _at_most(form, rule, facts)
+    if isinstance(rule, WithinYears):
+        return _within_years(form, rule, facts)
     if isinstance(rule, NotCombinableWith):
         both = facts.other_programs & set(rule.programs)
         if not both:
@@ -270,6 +270,61 @@ def _check(form: Form, rule: Predicate, facts: Facts) -> list[RuleViolation]:
             )
         ]
     return []
+
+
+def _thing(form: Form, rule: Counted) -> tuple[Field | None, str, str]:
+    """The field the rule counts per (none: the organization), and "for one X" in zh and en."""
+    f = form.field(rule.per)
+    if f is None:
+        return None, "每个单位", "per organization"
+    return f, f"同一{f.label_zh}", f"for one {f.label_en}"
+
+
+def _at_most(form: Form, rule: AtMost, facts: Facts) -> list[RuleViolation]:
+    year = _year(facts)
+    years = facts.live.get(live_key(rule), ())
+    since = year - rule.years + 1 if rule.years is not None else None
+    n = sum(1 for y in years if since is None or since <= y <= year)
+    if n < rule.times:
+        return []
+    f, what_zh, what_en = _thing(form, rule)
+    if since is None:
+        en = f"At most {rule.times} application(s) {what_en}."
+        zh = f"{what_zh}最多申报 {rule.times} 次。"
+    elif since == year:
+        en = f"At most {rule.times} application(s) {what_en} a calendar year; {year} has {n}."
+        zh = f"{what_zh}每个自然年度最多申报 {rule.times} 次,{year} 年度已申报 {n} 次。"
+    else:
+        en = (
+            f"At most {rule.times} application(s) {what_en} within {rule.years} calendar years;"
+            f" {since}–{year} has {n}."
+        )
+        zh = (
+            f"{what_zh}在连续 {rule.years} 个自然年度内最多申报 {rule.times} 次,"
+            f"{since}—{year} 年度已申报 {n} 次。"
+        )
+    place = None if f is None else f"{facts.prefix}{f.name}"
+    return [RuleViolation(rule.code, en, field=place, message_zh=zh, status=409)]
+
+
+def _within_years(form: Form, rule: WithinYears, facts: Facts) -> list[RuleViolation]:
+    year = _year(facts)
+    first = min((*facts.live.get(live_key(rule), ()), year))
+    last = first + rule.years - 1
+    if year <= last:
+        return []
+    f, what_zh, what_en = _thing(form, rule)
+    return [
+        RuleViolation(
+            rule.code,
+            f"Applications {what_en} fall within {rule.years} consecutive calendar years from"
+            f" the first, in {first}: the last year was {last}.",
+            field=None if f is None else f"{facts.prefix}{f.name}",
+            message_zh=f"{what_zh}须在首次申报年度({first} 年)起连续 {rule.years} 个自然年度内"
+            f"申报,最后年度为 {last} 年。",
+            status=409,
+        )
+    ]
 
 
 def _bound(form: Form, rule: Minimum | Maximum, facts: Facts) -> list[RuleViolation]:

@@ -109,12 +109,25 @@ class WithinCall(_Part, tag="within_call", tag_field="rule"):
 
 class AtMost(_Part, tag="at_most", tag_field="rule"):
     """At most `times` live applications per organization, or per value of a field (a model,
-    a park, a task): counted among everyone's applications, or only the organization's."""
+    a park, a task): counted among everyone's applications, or only the organization's. With
+    `years`, only those submitted in the application's calendar year and the `years` - 1 before
+    (1: once a year when `times` is 1)."""
 
     times: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
     per: Literal["organization"] | Name = "organization"
     among: Literal["everyone", "organization"] = "everyone"
+    years: int | None = None
     code: RuleCode = "limit_reached"
+
+
+class WithinYears(_Part, tag="within_years", tag_field="rule"):
+    """Every live application for one thing (per organization, or per value of a field) is
+    submitted within `years` consecutive calendar years, counted from the first one's."""
+
+    years: int
+    per: Literal["organization"] | Name = "organization"
+    among: Literal["everyone", "organization"] = "everyone"
+    code: RuleCode = "years_passed"
 
 
 class NotCombinableWith(_Part, tag="not_combinable_with", tag_field="rule"):
@@ -213,6 +226,7 @@ Predicate = (
     RegisteredInWuhan
     | WithinCall
     | AtMost
+    | WithinYears
     | NotCombinableWith
     | Minimum
     | Maximum

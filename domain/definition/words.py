@@ -25,6 +25,7 @@ from domain.definition.model import (
     ShareAtLeast,
     SumEquals,
     WithinCall,
+    WithinYears,
     YearlyWindow,
 )
 from domain.money import parse_money
@@ -63,6 +64,7 @@ ATTRIBUTES: dict[str, tuple[str, str]] = {
     "funder": ("出资方", "funder"),
     "rule": ("条件类型", "rule"),
     "times": ("次数", "times"),
+    "years": ("自然年度数", "calendar years"),
     "per": ("计数对象", "counted per"),
     "programs": ("不可兼得的项目", "exclusive programs"),
     "experts": ("评审专家数", "experts"),
@@ -145,11 +147,24 @@ def eligibility(rule: Predicate, d: Form, zh: bool) -> str:
         return "注册地在武汉市" if zh else "Registered in Wuhan"
     if isinstance(rule, WithinCall):
         return "在年度申报期内提交" if zh else "Submitted while the yearly call is open"
-    if isinstance(rule, AtMost):
+    if isinstance(rule, AtMost | WithinYears):
         f = d.field(rule.per) if rule.per != "organization" else None
         per_zh = f"每个{f.label_zh}" if f else "每家单位"
         per_en = f"per {f.label_en}" if f else "per organization"
-        return f"{per_zh}至多 {rule.times} 次" if zh else f"At most {rule.times} {per_en}"
+        n = rule.years
+        if isinstance(rule, WithinYears):
+            if zh:
+                return f"{per_zh}自首次申报起连续 {n} 个自然年度内"
+            per_en = per_en[0].upper() + per_en[1:]
+            return f"{per_en}: within {n} consecutive calendar years of the first"
+        times_zh, times_en = f"至多 {rule.times} 次", f"At most {rule.times} {per_en}"
+        if n is None:
+            return f"{per_zh}{times_zh}" if zh else times_en
+        if n == 1:
+            return f"{per_zh}每年{times_zh}" if zh else f"{times_en} a calendar year"
+        if zh:
+            return f"{per_zh}任意连续 {n} 个自然年度内{times_zh}"
+        return f"{times_en} in any {n} calendar years"
     if isinstance(rule, NotCombinableWith):
         codes = "、".join(rule.programs) if zh else ", ".join(rule.programs)
         return f"不与 {codes} 重复享受" if zh else f"Not combined with {codes}"

@@ -63,10 +63,9 @@ async def resend_verification(pool: asyncpg.Pool, now: dt.datetime, principal: P
         return
     key = f"verify-email:{principal.user_id}"
     async with transaction(pool) as conn:
-        until = await throttle.locked_until(conn, [key], now)
+        until = await throttle.admit(conn, key, RESEND_VERIFICATION, now)
         if until is not None:
             raise too_many(until, now)
-        await throttle.hit(conn, key, RESEND_VERIFICATION, now)
         await send_verification(
             conn, now, principal.user_id, principal.email, principal.name, principal.language
         )
@@ -77,16 +76,14 @@ async def request_reset(pool: asyncpg.Pool, now: dt.datetime, email: str, addres
     email = normalize_email(email)
     address_key, account_key = f"reset-address:{address}", f"reset-account:{email}"
     async with transaction(pool) as conn:
-        until = await throttle.locked_until(conn, [address_key], now)
+        until = await throttle.admit(conn, address_key, RESET_PER_ADDRESS, now)
         if until is not None:
             raise too_many(until, now)
-        await throttle.hit(conn, address_key, RESET_PER_ADDRESS, now)
         user = await conn.fetchrow(Q.user_by_email, email)
         if user is None or not user["is_active"]:
             return
-        if await throttle.locked_until(conn, [account_key], now) is not None:
+        if await throttle.admit(conn, account_key, RESET_PER_ACCOUNT, now) is not None:
             return  # quietly: a 429 here would tell that the account exists
-        await throttle.hit(conn, account_key, RESET_PER_ACCOUNT, now)
         await links.send(
             conn,
             now,

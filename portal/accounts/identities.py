@@ -29,10 +29,11 @@ with warnings.catch_warnings():  # Authlib would rather have the httpx2 fork; ht
 from joserfc.errors import JoseError
 
 from domain.accounts import normalize_email
-from domain.people import token_invalid
+from domain.people import SIGN_IN_START_PER_ADDRESS, token_invalid
+from portal.auth.passwords import NO_PASSWORD
 from portal.auth.tokens import new_token, token_hash
-from portal.errors import ProblemError
-from sql import audit
+from portal.errors import ProblemError, too_many
+from sql import audit, throttle
 from sql.pool import transaction
 from sql.queries import Q
 from sql.settings import Settings
@@ -98,24 +99,34 @@ def unreachable() -> ProblemError:
 
 
 async def start(
-    pool: asyncpg.Pool, client: Any, settings: Settings, now: dt.datetime, next_path: str
+    pool: asyncpg.Pool,
+    client: Any,
+    settings: Settings,
+    now: dt.datetime,
+    next_path: str,
+    address: str,
 ) -> tuple[str, str]:
-    """The provider's authorization URL, and the `state` for the browser's cookie."""
+    """The provider's authorization URL, and the `state` for the browser's cookie; throttled
+    per client `address` (each start writes a row until it expires)."""
     try:
         made = await client.create_authorization_url(f"{settings.public_url}{CALLBACK}")
     except httpx.HTTPError:
         raise unreachable() from None
-    await pool.execute(
-        Q.insert_oidc_login,
-        token_hash(made["state"]),
-        "authorizing",
-        made["nonce"],
-        made["code_verifier"],
-        next_path,
-        None,
-        now,
-        now + SIGN_IN_TIME,
-    )
+    async with transaction(pool) as conn:
+        until = await throttle.admit(conn, f"oidc-start:{address}", SIGN_IN_START_PER_ADDRESS, now)
+        if until is not None:
+            raise too_many(until, now)
+        await conn.execute(
+            Q.insert_oidc_login,
+            token_hash(made["state"]),
+            "authorizing",
+            made["nonce"],
+            made["code_verifier"],
+            next_path,
+            None,
+            now,
+            now + SIGN_IN_TIME,
+        )
     return str(made["url"]), str(made["state"])
 
 
@@ -175,6 +186,12 @@ async def _settle(
             if user is not None and user["is_active"]:
                 user_id = user["id"]
                 await conn.execute(Q.link_identity, identity.issuer, identity.subject, user_id, now)
+                if not user["email_verified"]:
+                    # Whoever chose this account's password never proved the address; the
+                    # provider's user did. Their password and sign-ins end (a reset sets one).
+                    await conn.execute(Q.set_password, user_id, NO_PASSWORD)
+                    await conn.execute(Q.revoke_user_tokens, user_id, now, None)
+                    await conn.execute(Q.delete_user_sessions, user_id, None)
                 await conn.execute(Q.verify_email, user_id, now)  # the provider verified it
                 await audit.append(
                     conn,
@@ -183,7 +200,11 @@ async def _settle(
                     action="user.identity_linked",
                     entity_type="user",
                     entity_id=str(user_id),
-                    data={"issuer": identity.issuer, "subject": identity.subject},
+                    data={
+                        "issuer": identity.issuer,
+                        "subject": identity.subject,
+                        "password_ended": not user["email_verified"],
+                    },
                 )
         if user_id is not None:
             return Outcome(user_id=user_id, next_path=next_path)

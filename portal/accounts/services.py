@@ -56,10 +56,9 @@ async def register(
     client `address` before any work (a refused try counts too)."""
     key = f"register:{address}"
     async with transaction(pool) as conn:
-        until = await throttle.locked_until(conn, [key], now)
+        until = await throttle.admit(conn, key, REGISTER_PER_ADDRESS, now)
         if until is not None:
             raise too_many(until, now)
-        await throttle.hit(conn, key, REGISTER_PER_ADDRESS, now)
     uscc = parse_uscc(data.org.uscc, field="org.uscc")
     email = normalize_email(data.user.email)
     verified_at = now if identity is not None and identity.email == email else None

@@ -37,7 +37,7 @@ class Draft:
     program_version: int | None  # None: the version in effect when it is written
     filing_id: UUID | None = None
     amount_requested: Money | None = None
-    subject: str | None = None  # 不重复享受's "the thing"; None: the handler's subject()
+    subject: str | None = None  # 不重复享受's "the thing" (engine.subject_of); None: no such thing
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,24 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4 (RFC 9106 low-memory profile)
+# Stored for an account whose password was ended: no password verifies against it.
+NO_PASSWORD = "!"  # noqa: S105 (a marker, not a secret)
+
+# argon2id, t=3, m=64 MiB, p=4 (RFC 9106 low-memory profile): every environment but the tests'.
+STRONG = PasswordHasher()
+# The test environment's: the same argon2id at its least cost, so that a suite signing people in
+# thousands of times does not spend minutes hashing. Only `env == "test"` selects it.
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_hasher = STRONG
+
+
+def use_profile_for(env: str) -> None:
+    """Hash at the cost `env` calls for (the app and the CLI call this with their settings)."""
+    global _hasher
+    hasher = _CHEAP if env == "test" else STRONG
+    if hasher is not _hasher:
+        _hasher = hasher
+        _dummy_hash.cache_clear()
 
 
 @lru_cache(maxsize=1)

@@ -69,10 +69,9 @@ async def _throttled(pool: asyncpg.Pool, now: dt.datetime, key: str) -> None:
     """Count one anonymous request on `key`, in its own transaction so that a miss counts too;
     refused while the key is locked."""
     async with transaction(pool) as conn:
-        until = await throttle.locked_until(conn, [key], now)
+        until = await throttle.admit(conn, key, PER_ADDRESS, now)
         if until is not None:
             raise too_many(until, now)
-        await throttle.hit(conn, key, PER_ADDRESS, now)
 
 
 async def _issue(

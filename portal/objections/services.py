@@ -50,9 +50,10 @@ async def lodge(
     """Anyone objects to an award in publicity; staff hear of it once (their inbox, the digest)."""
     keys = (f"objection-address:{address}", f"objection-announcement:{application_id}")
     async with transaction(pool) as conn:
-        until = await throttle.locked_until(conn, keys, now)
-        if until is not None:
-            raise too_many(until, now)
+        for key, rule in zip(keys, (PER_ADDRESS, PER_ANNOUNCEMENT), strict=True):
+            until = await throttle.admit(conn, key, rule, now)
+            if until is not None:
+                raise too_many(until, now)
         row = await conn.fetchrow(Q.application_by_id, application_id)
         period = await conn.fetchrow(Q.latest_publicity_of, application_id)
         if (
@@ -70,8 +71,6 @@ async def lodge(
             data.contact.strip(),
             now,
         )
-        await throttle.hit(conn, keys[0], PER_ADDRESS, now)
-        await throttle.hit(conn, keys[1], PER_ANNOUNCEMENT, now)
         await outbox.emit(
             conn,
             at=now,

@@ -97,6 +97,24 @@ class OrgController(Controller):
             ctx.pool, ctx.clock.now(), principal_of(request), user_id, ctx.callers
         )
 
+    @patch(
+        "/members/{user_id:uuid}",
+        operation_id="set_org_member_role",
+        guards=[MEMBER, ADMIN],
+        responses=problems(401, 403, 404, 409, 422),
+        summary="Make a member an admin, or an admin a member (org admin)",
+    )
+    async def set_role(
+        self,
+        ctx: Ctx,
+        request: AnyRequest,
+        user_id: FromPath[UUID],
+        data: JSONBody[s.MemberRoleIn],
+    ) -> s.MemberOut:
+        return await services.set_member_role(
+            ctx.pool, ctx.clock.now(), principal_of(request), user_id, data.role, ctx.callers
+        )
+
     @get(
         "/invitations",
         operation_id="list_org_invitations",

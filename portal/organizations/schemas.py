@@ -40,6 +40,10 @@ class MemberOut(msgspec.Struct):
     verified: bool
 
 
+class MemberRoleIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    role: OrgRoleName
+
+
 class MemberList(msgspec.Struct):
     items: list[MemberOut]
 

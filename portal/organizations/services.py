@@ -156,6 +156,51 @@ async def invite(
     return s.InvitationOut(email, data.role, now + LINK_LIFETIME[LinkPurpose.INVITATION])
 
 
+async def _member_changing(
+    conn: asyncpg.Connection, principal: Principal, user_id: UUID, to: OrgRole | None
+) -> tuple[asyncpg.Record, list[bytes]]:
+    """The member, locked with their organization (so two admins' changes queue), once it is
+    sure the organization keeps an admin after they become `to` (None: are removed); and the
+    digests of their tokens, for the caller cache to forget."""
+    await conn.execute(Q.lock_org, principal.org_id)
+    member = await conn.fetchrow(Q.org_member_for_update, user_id, principal.org_id)
+    if member is None:
+        raise ProblemError(404, "not_found", "No such member.", "未找到该成员。")
+    check_removal(
+        target=OrgRole(member["org_role"]),
+        other_admins=await conn.fetchval(Q.other_org_admins, principal.org_id, user_id),
+        to=to,
+    )
+    return member, [r["token_hash"] for r in await conn.fetch(Q.user_tokens, user_id)]
+
+
+async def set_member_role(
+    pool: asyncpg.Pool,
+    now: dt.datetime,
+    principal: Principal,
+    user_id: UUID,
+    role: str,
+    callers: CallerCache,
+) -> s.MemberOut:
+    """A member made admin, or an admin made a member; the organization keeps an admin. What
+    the member may do changes at their next request (this process forgets their cached sign-ins;
+    other processes check the role stored now on every guarded write)."""
+    async with transaction(pool) as conn:
+        member, digests = await _member_changing(conn, principal, user_id, OrgRole(role))
+        row = await conn.fetchrow(Q.set_org_role, user_id, role)
+        if member["org_role"] != role:
+            await _changed(
+                conn,
+                now,
+                principal,
+                "member_role_changed",
+                {"user_id": str(user_id), "email": member["email"], "role": role},
+            )
+    for digest in digests:
+        callers.evict(digest)
+    return s.MemberOut(row["id"], row["email"], row["name"], row["org_role"], row["verified"])
+
+
 async def remove_member(
     pool: asyncpg.Pool,
     now: dt.datetime,
@@ -166,15 +211,7 @@ async def remove_member(
     """The member's account stops at once: its tokens and sessions end, and this process forgets
     it (other processes' cached callers are checked against the database by every write)."""
     async with transaction(pool) as conn:
-        await conn.execute(Q.lock_org, principal.org_id)
-        member = await conn.fetchrow(Q.org_member_for_update, user_id, principal.org_id)
-        if member is None:
-            raise ProblemError(404, "not_found", "No such member.", "未找到该成员。")
-        check_removal(
-            target=OrgRole(member["org_role"]),
-            other_admins=await conn.fetchval(Q.other_org_admins, principal.org_id, user_id),
-        )
-        digests = [r["token_hash"] for r in await conn.fetch(Q.user_tokens, user_id)]
+        member, digests = await _member_changing(conn, principal, user_id, None)
         await conn.execute(Q.set_active, user_id, False)
         await conn.execute(Q.revoke_user_tokens, user_id, now, None)
         await conn.execute(Q.delete_user_sessions, user_id, None)

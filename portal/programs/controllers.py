@@ -53,8 +53,7 @@ class ProgramController(Controller):
         code: FromPath[str],
         data: JSONBody[Annotated[dict[str, Any], msgspec.Meta(max_length=20)]],
     ) -> s.EstimateOut:
-        """The inputs are the program's `estimate_inputs` (see GET /programs/{code}); the five
-        original programs take the fields of EstimateIn."""
+        """The inputs are the program's `estimate_inputs` (see GET /programs/{code})."""
         return await services.estimate(ctx.pool, code, data, ctx.today(), language_of(request))
 
 

@@ -15,11 +15,11 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from domain.clock import BUSINESS_TZ
 from domain.definition import eligibility, fields
 from domain.definition.award import Award, compute
 from domain.definition.documents import missing_documents
 from domain.definition.model import (
-    AtMost,
     InPolicy,
     Input,
     LinkWindow,
@@ -241,9 +241,11 @@ async def _facts(
     found: dict[str, Money],
     today: dt.date,
     prior: asyncpg.Record | None,
+    counts_in: int,
 ) -> eligibility.Facts:
     """What the form's rules ask about, read for this application (only what they ask: a rule
-    absent is a read saved); `prior` is the earlier application it points to, already read."""
+    absent is a read saved); `prior` is the earlier application it points to, already read;
+    `counts_in` the calendar year the application counts in."""
     rules = b.form.eligibility
     given: dict[str, Any] = {}
     if any(isinstance(r, RegisteredInWuhan) for r in rules):
@@ -272,6 +274,7 @@ async def _facts(
     return eligibility.Facts(
         registered_in_wuhan=given.pop("registered_in_wuhan", True),
         today=today,
+        year=counts_in,
         live={
             eligibility.live_key(rule): await _live(conn, b, app, rule, values)
             for rule in eligibility.live_rules(b.form)
@@ -287,17 +290,18 @@ async def _live(
     conn: asyncpg.Connection,
     b: Bound,
     app: asyncpg.Record,
-    rule: AtMost,
+    rule: eligibility.Counted,
     values: dict[str, fields.Value],
-) -> int:
+) -> tuple[int, ...]:
+    """The years the other live applications for the same thing were submitted in."""
     if rule.per == "organization":
-        n: int = await conn.fetchval(Q.live_of_program_for_org, b.code, app["org_id"], app["id"])
-        return n
+        rows = await conn.fetch(Q.live_of_program_for_org, b.code, app["org_id"], app["id"])
+        return tuple(r["year"] for r in rows)
     # The same thing as people would call it the same, whoever applied (or only this one).
     same = normalize(str(values.get(rule.per, "")))
     org = app["org_id"] if rule.among == "organization" else None
     named = await conn.fetch(Q.live_of_program_naming, b.code, rule.per, app["id"], org)
-    return sum(1 for r in named if normalize(r["named"] or "") == same)
+    return tuple(r["year"] for r in named if normalize(r["named"] or "") == same)
 
 
 def _values_and_lines(
@@ -332,7 +336,7 @@ async def check_submit(
     except RuleViolation as v:
         problems.append(v)
     found = amounts(b, values, lines)
-    facts = await _facts(conn, b, app, values, found, today, prior)
+    facts = await _facts(conn, b, app, values, found, today, prior, today.year)
     problems += eligibility.violations(b.form, facts)
     if not problems and not b.prior:
         try:
@@ -362,7 +366,10 @@ async def check_decision(
     prior = await prior_of(conn, b, app["org_id"], _link(b, app))
     # The rules read the figures as the applicant gave them; the reviewer's cuts are the award's.
     found = amounts(b, values, [msgspec.structs.replace(x, approved=None) for x in lines])
-    facts = await _facts(conn, b, app, values, found, today, prior)
+    # It counts in the year it was submitted in, whenever it is decided.
+    submitted = app["submitted_at"]
+    year = submitted.astimezone(BUSINESS_TZ).year if submitted else today.year
+    facts = await _facts(conn, b, app, values, found, today, prior, year)
     problems += eligibility.at_decision(b.form, facts)
     if problems:
         raise problems[0]

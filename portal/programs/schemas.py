@@ -12,7 +12,6 @@ from portal.types import LongText, Name
 MoneyText = Annotated[str, msgspec.Meta(max_length=32, description='yuan, e.g. "1234.56"')]
 ProgramCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]{1,40}$")]
 ExchangeCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9]{1,9}$")]
-StageName = Literal["tutoring", "accepted", "listed"]
 Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
 
 
@@ -148,18 +147,6 @@ class DiffOut(msgspec.Struct):
     from_version: int
     to_version: int
     changes: list[ChangeOut]
-
-
-class EstimateIn(_In):
-    """The inputs of every program's calculator; each program takes only its own."""
-
-    eligible_costs: MoneyText | None = None
-    total_investment: MoneyText | None = None
-    stages: Annotated[list[StageName], msgspec.Meta(max_length=3)] | None = None
-    already_paid: MoneyText | None = None
-    exchange: ExchangeCode | None = None
-    raised_total: MoneyText | None = None
-    invested_in_wuhan: MoneyText | None = None
 
 
 class BreakdownOut(msgspec.Struct):

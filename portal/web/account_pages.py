@@ -214,7 +214,12 @@ class AccountPages(Controller):
         if not ctx.settings.oidc_enabled:
             return Redirect("/login")
         url, state = await identities.start(
-            ctx.pool, ctx.oidc(), ctx.settings, ctx.clock.now(), sessions.safe_next(next, "/")
+            ctx.pool,
+            ctx.oidc(),
+            ctx.settings,
+            ctx.clock.now(),
+            sessions.safe_next(next, "/"),
+            client_address(request, ctx.settings.trusted_proxies),
         )
         response = Redirect(url)
         # Lax: the provider's redirect back is a top-level GET, which carries it.

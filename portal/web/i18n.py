@@ -944,6 +944,10 @@ _ACCOUNTS: dict[str, tuple[str, str]] = {
     "done_org_bank": ("收款账户已保存。", "Bank account saved."),
     "done_org_invite": ("邀请已发送。", "Invitation sent."),
     "done_org_removed": ("成员已移除,其登录已全部失效。", "Member removed; their sign-ins ended."),
+    "done_org_role": ("成员角色已更改。", "Member's role changed."),
+    "make_org_admin": ("设为管理员", "Make admin"),
+    "make_org_member": ("设为普通成员", "Make member"),
+    "member_actions": ("操作", "Actions"),
     "done_org_verification": ("验证邮件已重新发送。", "Verification e-mail sent again."),
     "verify_email_banner": (
         "您的电子邮箱尚未验证:可以填写草稿,但验证后才能提交申报。请打开验证邮件中的链接。",

@@ -140,3 +140,7 @@ ON CONFLICT (issuer, subject) DO NOTHING;
 
 -- name: forget_oidc_login
 DELETE FROM oidc_logins WHERE key_hash = $1;
+
+-- name: purge_oidc_logins
+-- Sign-ins in flight that were never finished, once they have expired.
+DELETE FROM oidc_logins WHERE expires_at < $1;

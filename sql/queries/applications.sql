@@ -95,9 +95,11 @@ WHERE id = $1 AND status = $2
 RETURNING id;
 
 -- name: next_reference
-INSERT INTO reference_counters (prefix, year, last) VALUES ($1, $2, 1)
+-- $1 the application type (its prefix is the type's), $2 the year: the next serial.
+INSERT INTO reference_counters (prefix, year, last)
+SELECT prefix, $2, 1 FROM application_types WHERE type = $1
 ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1
-RETURNING last;
+RETURNING prefix, last;
 
 -- name: set_reference
 UPDATE applications SET reference = $2 WHERE id = $1;

@@ -20,6 +20,10 @@ ORDER BY org_role = 'org_admin' DESC, created_at;
 -- name: org_member_for_update
 SELECT id, email, org_role FROM users WHERE id = $1 AND org_id = $2 AND is_active FOR UPDATE;
 
+-- name: set_org_role
+UPDATE users SET org_role = $2 WHERE id = $1
+RETURNING id, email, name, org_role, email_verified_at IS NOT NULL AS verified;
+
 -- name: other_org_admins
 SELECT count(*) FROM users WHERE org_id = $1 AND org_role = 'org_admin' AND is_active AND id <> $2;
 

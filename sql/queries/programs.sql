@@ -152,15 +152,19 @@ WHERE program_code = $1 AND year = $2 AND funder = 'city';
 -- ---------------------------------------------------------------- claims on programs defined as data
 
 -- name: live_of_program_for_org
--- The organization's other live applications of the program (submitted and on; not dead).
-SELECT count(*) FROM applications
+-- The organization's other live applications of the program (submitted and on; not dead), each
+-- with the calendar year it was submitted in.
+SELECT extract(year FROM coalesce(submitted_at, created_at) AT TIME ZONE 'Asia/Shanghai')::int AS year
+FROM applications
 WHERE program_code = $1 AND org_id = $2 AND id IS DISTINCT FROM $3::uuid
   AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed');
 
 -- name: live_of_program_naming
 -- Every other live application of the program (of organization $4 only, when given), with what
--- it names in field $2, whatever its layout.
-SELECT coalesce(payload -> 'fields', payload) ->> $2 AS named FROM applications
+-- it names in field $2, whatever its layout, and the calendar year it was submitted in.
+SELECT coalesce(payload -> 'fields', payload) ->> $2 AS named,
+       extract(year FROM coalesce(submitted_at, created_at) AT TIME ZONE 'Asia/Shanghai')::int AS year
+FROM applications
 WHERE program_code = $1 AND id <> $3 AND status NOT IN ('draft', 'withdrawn', 'rejected', 'lapsed')
   AND ($4::uuid IS NULL OR org_id = $4);
 

@@ -19,3 +19,7 @@ RETURNING hits, locked_until;
 
 -- name: throttle_reset
 DELETE FROM throttles WHERE key = $1;
+
+-- name: throttle_purge
+-- Counts that no longer refuse anything: unlocked, and their window a day gone ($1 the cutoff).
+DELETE FROM throttles WHERE window_start < $1 AND (locked_until IS NULL OR locked_until < $2);

@@ -3,25 +3,30 @@ a breakdown that adds up, the same answer every time), its checks and its form r
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.definition import fields
+from domain.definition import eligibility, fields, words
 from domain.definition.award import article_number, compute, rule_text
 from domain.definition.check import DefinitionProblems, check, validated
 from domain.definition.model import (
+    AtMost,
     Cap,
     Definition,
     Field,
     Fixed,
     Input,
+    Predicate,
     Rate,
     Remaining,
     Share,
     Split,
     Within,
+    WithinYears,
 )
 from domain.errors import RuleViolation
 from domain.money import Money, parse_money
@@ -187,3 +192,84 @@ def test_an_article_is_cited_in_english_numerals(zh: str, number: int | None) ->
     zh_rule, en_rule = rule_text(d, zh)
     assert zh_rule.endswith(f"(第{zh}条)")
     assert en_rule.endswith(f" (art. {number if number is not None else zh})")
+
+
+PARK = Field(name="park_name", kind="text", label_zh="园区名称", label_en="Park")
+
+
+def park_rules(*rules: Predicate) -> Definition:
+    return Definition(fields=(PARK,), award=(Fixed(amount="1.00"),), eligibility=rules)
+
+
+def said(d: Definition, year: int, others: tuple[int, ...]) -> list[RuleViolation]:
+    """What the rules say of an application submitted in `year`, for a park whose other live
+    applications (the engine reads only the live ones) were submitted in `others`."""
+    facts = eligibility.Facts(
+        registered_in_wuhan=True,
+        today=dt.date(year, 3, 2),
+        live={"park_name/everyone": others},
+    )
+    return eligibility.violations(d, facts)
+
+
+def test_once_a_year_refuses_the_same_year_and_passes_the_next() -> None:
+    d = park_rules(AtMost(per="park_name", years=1, code="year_limit_reached"))
+    [v] = said(d, 2026, (2026,))
+    assert (v.code, v.status, v.field) == ("year_limit_reached", 409, "fields.park_name")
+    assert v.message == "At most 1 application(s) for one Park a calendar year; 2026 has 1."
+    assert v.message_zh == "同一园区名称每个自然年度最多申报 1 次,2026 年度已申报 1 次。"
+    assert said(d, 2027, (2026,)) == []
+    assert said(d, 2026, ()) == []  # a withdrawn or rejected one is not among the live
+
+
+def test_at_most_over_years_counts_only_that_many_calendar_years() -> None:
+    d = park_rules(AtMost(times=2, per="park_name", years=2))
+    assert said(d, 2027, (2024, 2025, 2026)) == []  # 2024 and 2025 are behind the two years
+    [v] = said(d, 2027, (2025, 2026, 2026))
+    assert v.code == "limit_reached" and "2026–2027 has 2" in v.message
+    assert said(park_rules(AtMost(times=3, per="park_name")), 2030, (2020, 2021, 2022)) != []
+
+
+def test_within_consecutive_years_refuses_a_fourth_year_naming_the_first() -> None:
+    d = park_rules(WithinYears(years=3, per="park_name"))
+    assert said(d, 2026, ()) == []
+    assert said(d, 2028, (2026, 2027)) == []
+    [v] = said(d, 2029, (2027, 2026))
+    assert (v.code, v.status, v.field) == ("years_passed", 409, "fields.park_name")
+    assert "the first, in 2026: the last year was 2028" in v.message
+    assert "首次申报年度(2026 年)" in v.message_zh and "2028 年" in v.message_zh
+    # Read again at a late decision, an application of the first year is still within.
+    assert said(d, 2026, (2027, 2028)) == []
+    # Only the live ones count: once the 2026 one is withdrawn, 2027 is the first.
+    assert said(d, 2029, (2027,)) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "place"),
+    [
+        ({"rule": "at_most", "per": "park_name", "years": 0}, "eligibility[0].years"),
+        ({"rule": "within_years", "years": -1, "per": "park_name"}, "eligibility[0].years"),
+        ({"rule": "within_years", "years": 3, "per": "garden"}, "eligibility[0].per"),
+        ({"rule": "within_years", "per": "park_name"}, "eligibility[0]"),
+    ],
+)
+def test_nonsense_year_rules_are_refused_naming_their_place(rule: dict, place: str) -> None:
+    document = {
+        "fields": [{"name": "park_name", "kind": "text", "label_zh": "园区", "label_en": "Park"}],
+        "award": [{"op": "fixed", "amount": "1.00"}],
+        "eligibility": [rule],
+    }
+    with pytest.raises(DefinitionProblems) as e:
+        validated(document)
+    assert place in [p.field for p in e.value.problems]
+
+
+def test_the_year_rules_are_said_in_words() -> None:
+    d = park_rules(AtMost(per="park_name", years=1), WithinYears(years=3, per="park_name"))
+    assert [words.eligibility(r, d, True) for r in d.eligibility] == [
+        "每个园区名称每年至多 1 次",
+        "每个园区名称自首次申报起连续 3 个自然年度内",
+    ]
+    assert words.eligibility(d.eligibility[1], d, False) == (
+        "Per Park: within 3 consecutive calendar years of the first"
+    )

@@ -1,5 +1,6 @@
 """Addresses and passwords: verification before submit, reset by e-mail, change, and the links
-that carry them (used once, in time, for their purpose only)."""
+that carry them and invitations (used once, in time, unaltered, for their purpose and user only;
+a refused link changes nothing)."""
 
 from __future__ import annotations
 
@@ -259,3 +260,94 @@ async def test_staff_reset_change_and_deactivation(
         "is_active"
     ]
     assert await token(client, "rev-reset@wuhan.gov.cn", NEW_PASSWORD)
+
+
+def tampered(t: str) -> str:
+    return t[:-1] + ("A" if t[-1] != "A" else "B")
+
+
+async def can_sign_in(client: AsyncTestClient, email: str, password: str) -> bool:
+    r = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    return r.status_code == 200
+
+
+async def test_a_verification_link_holds_seven_days_and_not_once_altered(
+    client: AsyncTestClient, clock: FrozenClock
+) -> None:
+    early = await register(client, email="early@example.cn", verified=False)
+    late = await register(client, email="tardy@example.cn", verified=False)
+    early_link = await link_token(client, "account.verify_email", "early@example.cn")
+    late_link = await link_token(client, "account.verify_email", "tardy@example.cn")
+    r = await client.post("/api/v1/auth/verify-email", json={"token": tampered(early_link)})
+    assert (r.status_code, r.json()["code"]) == (400, "token_invalid")
+
+    clock.advance(dt.timedelta(days=7) - dt.timedelta(minutes=1))
+    assert (
+        await client.post("/api/v1/auth/verify-email", json={"token": early_link})
+    ).status_code == 204
+    clock.advance(dt.timedelta(minutes=2))
+    r = await client.post("/api/v1/auth/verify-email", json={"token": late_link})
+    assert (r.status_code, r.json()["code"]) == (400, "token_invalid")
+    for org, verified in ((early, True), (late, False)):
+        me = await ok(await client.get("/api/v1/me", headers=bearer(org["token"])))
+        assert me["user"]["email_verified"] is verified
+
+
+async def test_a_reset_link_changes_only_its_own_users_password(
+    client: AsyncTestClient,
+) -> None:
+    await register(client, email="owner@example.cn")
+    await register(client, email="bystander@example.cn")
+    await reset(client, "owner@example.cn")
+    t = await link_token(client, "account.password_reset", "owner@example.cn")
+    assert (await confirm(client, t)).status_code == 204
+    assert await can_sign_in(client, "owner@example.cn", NEW_PASSWORD)
+    assert await can_sign_in(client, "bystander@example.cn", PASSWORD)
+    assert not await can_sign_in(client, "bystander@example.cn", NEW_PASSWORD)
+
+
+async def test_a_refused_reset_link_changes_nothing(
+    client: AsyncTestClient, clock: FrozenClock
+) -> None:
+    await register(client, email="replay@example.cn")
+    await register(client, email="expired@example.cn")
+    await reset(client, "replay@example.cn")
+    used = await link_token(client, "account.password_reset", "replay@example.cn")
+    assert (await confirm(client, used)).status_code == 204
+    r = await confirm(client, used, "a replayed password here")
+    assert (r.status_code, r.json()["code"]) == (400, "token_invalid")
+    assert await can_sign_in(client, "replay@example.cn", NEW_PASSWORD)
+    assert not await can_sign_in(client, "replay@example.cn", "a replayed password here")
+
+    await reset(client, "expired@example.cn")
+    late = await link_token(client, "account.password_reset", "expired@example.cn")
+    clock.advance(dt.timedelta(minutes=31))
+    r = await confirm(client, late)
+    assert (r.status_code, r.json()["code"]) == (400, "token_invalid")
+    assert await can_sign_in(client, "expired@example.cn", PASSWORD)
+    assert not await can_sign_in(client, "expired@example.cn", NEW_PASSWORD)
+
+
+async def test_an_altered_or_expired_invitation_makes_no_account(
+    client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    admin = (await register(client))["token"]
+    for email in ("altered@example.cn", "expiring@example.cn"):
+        r = await client.post(
+            "/api/v1/org/invitations", json={"email": email}, headers=bearer(admin)
+        )
+        assert r.status_code == 201, r.text
+    accept = "/api/v1/auth/invitations/accept"
+    t = await link_token(client, "account.invitation", "altered@example.cn")
+    r = await client.post(accept, json={"token": tampered(t), "name": "改", "password": PASSWORD})
+    assert (r.status_code, r.json()["code"]) == (400, "token_invalid")
+    assert await pool.fetchval("SELECT count(*) FROM users WHERE email = 'altered@example.cn'") == 0
+
+    t = await link_token(client, "account.invitation", "expiring@example.cn")
+    clock.advance(dt.timedelta(days=7, seconds=1))
+    r = await client.post(accept, json={"token": t, "name": "迟", "password": PASSWORD})
+    assert (r.status_code, r.json()["code"]) == (400, "token_invalid")
+    assert (
+        await pool.fetchval("SELECT count(*) FROM users WHERE email = 'expiring@example.cn'") == 0
+    )
+    assert not await can_sign_in(client, "expiring@example.cn", PASSWORD)

@@ -18,7 +18,7 @@ from litestar.testing import AsyncTestClient
 from domain.clock import FrozenClock
 from portal.app import create_app
 from sql.settings import Settings
-from tests.factories import make_uscc, register
+from tests.factories import PASSWORD, make_uscc, register
 from tests.web.test_public_pages import csrf
 
 
@@ -152,3 +152,48 @@ async def test_without_a_provider_there_is_no_button(client: AsyncTestClient) ->
     assert 'id="oidc-login"' not in (await client.get("/login")).text
     r = await client.get("/auth/oidc/start", follow_redirects=False)
     assert r.headers["location"] == "/login"
+
+
+async def test_an_unverified_account_linked_by_the_provider_loses_the_password_it_was_given(
+    sso: AsyncTestClient, provider: str, pool: asyncpg.Pool
+) -> None:
+    # Someone registered the address first and never proved it; its owner then signs in.
+    squatter = await register(sso, email="dora@example.cn", verified=False)
+    person(provider, "dora-1", email="dora@example.cn", email_verified=True)
+    done = await through_provider(sso, "dora-1")
+    assert (done.status_code, done.headers["location"]) == (302, "/")
+    me = await sso.get("/api/v1/me", headers={"Authorization": f"Bearer {squatter['token']}"})
+    assert me.status_code == 401
+    r = await sso.post(
+        "/api/v1/auth/token", json={"email": "dora@example.cn", "password": PASSWORD}
+    )
+    assert (r.status_code, r.json()["code"]) == (401, "invalid_credentials")
+    assert (await sso.get("/app")).status_code == 200  # the provider's user is signed in
+    assert await pool.fetchval(
+        "SELECT (data->>'password_ended')::boolean FROM audit_events"
+        " WHERE action = 'user.identity_linked'"
+    )
+
+
+async def test_an_id_token_for_another_sign_in_is_refused(
+    sso: AsyncTestClient, provider: str, pool: asyncpg.Pool
+) -> None:
+    """The ID token's nonce must be the one this browser's sign-in sent."""
+    person(provider, "fay-1", email="fay@example.cn", email_verified=True)
+    start = await sso.get("/auth/oidc/start", follow_redirects=False)
+    await pool.execute("UPDATE oidc_logins SET nonce = 'another sign-in'")
+    authorized = httpx.post(start.headers["location"], data={"sub": "fay-1"})
+    back = urlsplit(authorized.headers["location"])
+    r = await sso.get(f"{back.path}?{back.query}", follow_redirects=False)
+    assert r.status_code == 400 and "统一身份认证登录未成功" in r.text
+    assert await pool.fetchval("SELECT count(*) FROM oidc_identities") == 0
+
+
+async def test_starting_sign_ins_is_throttled_per_address(
+    sso: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    for _ in range(30):
+        assert (await sso.get("/auth/oidc/start", follow_redirects=False)).status_code == 302
+    r = await sso.get("/auth/oidc/start", follow_redirects=False)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert await pool.fetchval("SELECT count(*) FROM oidc_logins") == 30

@@ -291,6 +291,16 @@ async def test_the_form_is_throttled_per_client_address(
     assert await pool.fetchval("SELECT count(*) FROM objections") == 4
 
 
+async def test_objections_sent_at_once_from_one_address_pass_the_limit_never(
+    client: AsyncTestClient, claim: dict[str, Any], pool: asyncpg.Pool
+) -> None:
+    body = {"reason": "该单位实际未举办此活动", "contact": "13900000000"}
+    url = f"/api/v1/public/announcements/{claim['id']}/objections"
+    answers = concurrently(client, [{"method": "POST", "url": url, "json": body}] * 10)
+    assert sorted(r.status_code for r in answers) == [201] * 3 + [429] * 7
+    assert await pool.fetchval("SELECT count(*) FROM objections") == 3
+
+
 async def test_an_announcement_takes_at_most_twenty_objections_in_ten_minutes(
     client: AsyncTestClient, team: dict[str, Any], claim: dict[str, Any], clock: FrozenClock
 ) -> None:

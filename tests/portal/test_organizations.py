@@ -234,6 +234,80 @@ async def test_a_removed_member_stops_at_once_even_from_the_callers_cache(
     ] == "回来"
 
 
+async def test_an_admin_makes_a_member_admin_and_back_and_the_last_admin_stays(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    org = await register(client)
+    admin = org["token"]
+    member = await join(client, admin, "rising@example.cn")
+    await create(client, member, filing_body())  # the member's token is now a cached caller
+    member_id = await pool.fetchval("SELECT id FROM users WHERE email = 'rising@example.cn'")
+    admin_id = await pool.fetchval("SELECT id FROM users WHERE email = $1", org["user"]["email"])
+    contact = {"contact_name": "新联系人"}
+    assert (await client.patch(ORG, json=contact, headers=bearer(member))).status_code == 403
+
+    made = await ok(
+        await client.patch(
+            f"{ORG}/members/{member_id}", json={"role": "org_admin"}, headers=bearer(admin)
+        )
+    )
+    assert (made["email"], made["role"]) == ("rising@example.cn", "org_admin")
+    assert (await client.patch(ORG, json=contact, headers=bearer(member))).status_code == 200
+    # Now two admins: the first may step down, and then the other is the last one.
+    r = await client.patch(
+        f"{ORG}/members/{admin_id}", json={"role": "member"}, headers=bearer(member)
+    )
+    assert (await ok(r))["role"] == "member"
+    assert (await client.patch(ORG, json=contact, headers=bearer(admin))).status_code == 403
+    r = await client.patch(
+        f"{ORG}/members/{member_id}", json={"role": "member"}, headers=bearer(member)
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "last_org_admin")
+    r = await client.patch(
+        f"{ORG}/members/{member_id}", json={"role": "owner"}, headers=bearer(member)
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_input")
+    stranger = (await register(client))["token"]
+    r = await client.patch(
+        f"{ORG}/members/{member_id}", json={"role": "member"}, headers=bearer(stranger)
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
+    changes = await pool.fetch(
+        "SELECT actor, data->>'email' AS email, data->>'role' AS role FROM audit_events"
+        " WHERE action = 'org.member_role_changed' ORDER BY seq"
+    )
+    assert [(c["email"], c["role"]) for c in changes] == [
+        ("rising@example.cn", "org_admin"),
+        (org["user"]["email"], "member"),
+    ]
+    assert await pool.fetchval(
+        "SELECT array_agg(action ORDER BY action) FROM audit_events"
+        " WHERE action IN ('org.member_invited', 'org.member_joined')"
+    ) == ["org.member_invited", "org.member_joined"]
+
+
+async def test_blank_contact_details_are_refused_saying_what_to_fix(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    org = await register(client)
+    for body, field, words in (
+        ({"contact_name": "   "}, "contact_name", "不能为空"),
+        ({"contact_phone": "     "}, "contact_phone", "应为电话号码"),
+    ):
+        r = await client.patch(ORG, json=body, headers=bearer(org["token"]))
+        assert (r.status_code, r.json()["code"]) == (422, "invalid_input")
+        [error] = r.json()["errors"]
+        assert error["field"] == field and error["message"].startswith(words), error
+    r = await client.put(
+        f"{ORG}/bank-account",
+        json={"account_name": " ", "bank": "招商银行", "account_no": "6225880212345678"},
+        headers=bearer(org["token"]),
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "account_name"
+    row = await pool.fetchrow("SELECT contact_name, contact_phone FROM organizations")
+    assert (row["contact_name"], row["contact_phone"]) == ("张三", "027-8888 6666")
+
+
 @pytest.mark.parametrize("rounds", range(3))
 async def test_two_admins_removing_each_other_leave_one(
     client: AsyncTestClient, pool: asyncpg.Pool, rounds: int

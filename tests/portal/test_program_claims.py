@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
-from tests.factories import bearer, make_uscc, register
+from tests.factories import bearer, make_uscc, register, token
 from tests.portal.conftest import StaffFactory
 from tests.portal.flows import PAYEE, decide, ok, submit
 
@@ -24,6 +24,11 @@ async def estimate(
     return await client.post(
         f"/api/v1/programs/{code}/estimate", json=body, headers={"Accept-Language": lang}
     )
+
+
+# Programs whose version 2 governs: the district reviews the match first; the park award and the
+# compute grant are claimed within three consecutive years.
+AMENDED = ("computing-center-match", "ai-park-award", "vertical-model-compute")
 
 
 @pytest.mark.parametrize(
@@ -53,7 +58,7 @@ async def test_each_program_estimates_in_both_languages(
     client: AsyncTestClient, code: str, inputs: dict[str, Any], amount: str, capped: bool
 ) -> None:
     zh = await ok(await estimate(client, code, inputs))
-    version = 2 if code == "computing-center-match" else 1  # 2: its district reviews first
+    version = 2 if code in AMENDED else 1
     assert (zh["amount"], zh["capped"], zh["program_version"]) == (amount, capped, version)
     # The last line gives the award, or the funders' shares together do.
     shares = [b for b in zh["breakdown"] if b["label"].startswith(("市级", "区级"))]
@@ -496,3 +501,134 @@ async def test_every_seeded_program_runs_from_its_published_form_to_payment(
         201,
     )
     assert paid["status"] == "disbursed"
+
+
+def park_claim(park: str, year_index: int, documents: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "type": "program_claim",
+        "program_code": "ai-park-award",
+        "fields": {
+            "park_name": park,
+            "year_index": year_index,
+            "progress": "园区入驻人工智能企业 40 家",
+            "requested": "8000000.00",
+        },
+        "payee": PAYEE,
+        "documents": documents,
+    }
+
+
+async def test_the_park_award_is_claimed_once_a_year_within_three_consecutive_years(
+    client: AsyncTestClient, clock: FrozenClock
+) -> None:
+    park = "光谷人工智能产业园"
+    clock.set_date(dt.date(2024, 7, 1))  # the policy's first year
+    email = "park@example.cn"
+    await register(client, uscc=make_uscc("420111"), email=email)
+
+    async def claim(year_index: int, name: str = park) -> Any:
+        a = await token(client, email)  # signed in anew: the clock moves by years
+        body = park_claim(name, year_index, await attach(client, a, "plan", "approval"))
+        draft = await ok(
+            await client.post("/api/v1/applications", json=body, headers=bearer(a)), 201
+        )
+        return draft["id"], await submit(client, a, draft["id"])
+
+    first, r = await claim(1)
+    assert (await ok(r))["status"] == "submitted"
+    again, r = await claim(2)
+    assert (r.status_code, r.json()["code"]) == (409, "year_limit_reached"), r.text
+    assert "2024 年度已申报 1 次" in r.json()["detail"]
+    # Only live applications count: withdrawn, the first leaves its year to the second.
+    a = await token(client, email)
+    await ok(await client.post(f"/api/v1/applications/{first}/withdraw", headers=bearer(a)))
+    assert (await ok(await submit(client, a, again)))["status"] == "submitted"
+
+    clock.set_date(dt.date(2025, 3, 2))  # the next year, within the three
+    _, r = await claim(2)
+    assert (await ok(r))["status"] == "submitted"
+    clock.set_date(dt.date(2027, 3, 1))  # a fourth year from the first (2024–2026)
+    _, r = await claim(3)
+    assert (r.status_code, r.json()["code"]) == (409, "years_passed"), r.text
+    assert "首次申报年度(2024 年)" in r.json()["detail"]
+    assert "最后年度为 2026 年" in r.json()["detail"]
+    _, r = await claim(1, "沌口人工智能产业园")  # another park starts its own three years
+    assert (await ok(r))["status"] == "submitted"
+
+
+BOUNDED: dict[str, Any] = {
+    "fields": [
+        {"name": "platform", "kind": "text", "label_zh": "平台", "label_en": "Platform"},
+        {
+            "name": "investment",
+            "kind": "money",
+            "label_zh": "平台投入",
+            "label_en": "Investment",
+            "required": True,
+        },
+    ],
+    "eligibility": [
+        {"rule": "minimum", "field": "investment", "amount": "1000000.00"},
+        {"rule": "maximum", "field": "investment", "amount": "50000000.00"},
+    ],
+    "award": [{"op": "input", "field": "investment"}, {"op": "rate", "bp": 1000}],
+    "estimate_inputs": ["investment"],
+    "title_field": "platform",
+}
+
+
+@pytest.mark.parametrize(
+    ("investment", "status", "code", "said"),
+    [
+        ("999999.99", 422, "below_minimum", "平台投入不得低于 1,000,000.00 元。"),
+        ("50000000.01", 422, "above_maximum", "平台投入不得超过 50,000,000.00 元。"),
+        ("50000000.00", 200, None, None),
+    ],
+)
+async def test_a_minimum_and_a_maximum_refuse_an_amount_outside_them(
+    client: AsyncTestClient,
+    staff: StaffFactory,
+    investment: str,
+    status: int,
+    code: str | None,
+    said: str | None,
+) -> None:
+    admin = await staff("admin")
+    program = {
+        "code": "platform-investment",
+        "article": "九",
+        "title_zh": "平台投入奖励",
+        "title_en": "Platform investment award",
+        "effective_from": "2026-01-01",
+        "effective_to": "2026-12-31",
+        "params": BOUNDED,
+    }
+    admin_url = "/api/v1/admin/programs"
+    await ok(await client.post(admin_url, json=program, headers=bearer(admin)), 201)
+    await ok(
+        await client.post(
+            f"{admin_url}/platform-investment/versions/1/publish", json={}, headers=bearer(admin)
+        )
+    )
+    # The calculator says it before anyone applies, in both languages.
+    r = await estimate(client, "platform-investment", {"investment": investment})
+    assert r.status_code == status, r.text
+    if code is not None:
+        assert (r.json()["code"], r.json()["errors"][0]["field"]) == (code, "investment")
+        assert said in r.json()["detail"]
+        en = await estimate(client, "platform-investment", {"investment": investment}, "en")
+        assert "Investment must be at" in en.json()["detail"]
+    a = (await register(client, uscc=make_uscc("420103")))["token"]
+    body = {
+        "type": "program_claim",
+        "program_code": "platform-investment",
+        "fields": {"platform": "算力调度平台", "investment": investment},
+        "payee": PAYEE,
+    }
+    draft = await ok(await client.post("/api/v1/applications", json=body, headers=bearer(a)), 201)
+    r = await submit(client, a, draft["id"])
+    if code is None:
+        assert (await ok(r))["status"] == "submitted"
+    else:
+        assert (r.status_code, r.json()["code"]) == (status, code), r.text
+        assert r.json()["errors"][0]["field"] == "fields.investment"

@@ -21,7 +21,13 @@ AWARD = "6000000.00"
 
 @pytest.fixture
 async def paid(client: AsyncTestClient, team: dict[str, Any], clock: FrozenClock) -> str:
-    """An overseas listing reward, paid, whose 2027 follow-up found too little in Wuhan."""
+    return await paid_award(client, team, clock)
+
+
+async def paid_award(client: AsyncTestClient, team: dict[str, Any], clock: FrozenClock) -> str:
+    """An overseas listing reward, paid, whose 2027 follow-up found too little in Wuhan.
+
+    `team` holds bearer tokens: applicant, reviewer, approver, finance, admin."""
     await ok(
         await client.put(
             "/api/v1/admin/budgets/ipo-overseas/2026",

@@ -184,6 +184,8 @@ async def test_another_organizations_ids_are_404(client: AsyncTestClient) -> Non
         if op == "lodge_objection":
             continue  # public by design: anyone may object to an award in publicity
         body: Any = {"venue": "x"} if method == "PATCH" else {}
+        if op == "set_org_member_role":
+            body = {"role": "member"}  # a valid body: the answer must be about the id
         r = await client.request(method, _fill(path, ids), json=body, headers=bearer(intruder))
         assert (r.status_code, r.json()["code"]) == (404, "not_found"), (op, r.text)
         checked += 1
@@ -196,6 +198,7 @@ ORG_ADMIN_ONLY = {
     "update_org",
     "set_bank_account",
     "remove_org_member",
+    "set_org_member_role",
     "list_org_invitations",
     "invite_org_member",
 }

@@ -13,7 +13,9 @@ async def test_every_shipped_version_is_a_sound_definition(pool: asyncpg.Pool) -
     rows = await pool.fetch(
         "SELECT program_code, version, params FROM program_versions ORDER BY version"
     )
-    assert len(rows) == 16  # the computing-centre match twice: its district now reviews first
+    # Twice: the computing-centre match (its district reviews first), the park award and the
+    # compute grant (within three consecutive years).
+    assert len(rows) == 18
     found = {r["program_code"]: validated(r["params"]) for r in rows}  # the latest of each
     assert found["computing-center-match"].workflow.review_chain == "district_then_city"
     event = found["event-support"]

@@ -1,15 +1,19 @@
 """The account's pages: the forms an e-mailed link opens (reset, verification, invitation), the
-password change, the organization's page with its people, and staff's view of an organization."""
+password change, the organization's page with its people and history, browser sessions ended by a
+reset, a change or a removal, and staff's view of an organization."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import asyncpg
 from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
 from tests.factories import PASSWORD, bearer, link_token, register, token
+from tests.portal.flows import ok
+from tests.portal.test_payments import confirmed
 from tests.web.test_console_pages import make_staff, post_form, sign_in, sign_in_applicant
 from tests.web.test_public_pages import csrf
 
@@ -116,6 +120,14 @@ async def test_an_invitation_accepted_and_the_organizations_page(
     await sign_in_applicant(client, "boss@example.cn")
     page = (await client.get("/app/organization")).text
     mate = await pool.fetchval("SELECT id FROM users WHERE email = 'mate@example.cn'")
+    assert "设为管理员" in page
+    r = await post_form(
+        client, f"/app/organization/members/{mate}/role", csrf(page), {"role": "org_admin"}
+    )
+    page = (await client.get(r.headers["location"])).text
+    assert r.status_code == 303 and "成员角色已更改" in page and "设为普通成员" in page
+    role = await pool.fetchval("SELECT org_role FROM users WHERE id = $1", mate)
+    assert role == "org_admin"
     r = await post_form(client, f"/app/organization/members/{mate}/remove", csrf(page), {})
     assert r.status_code == 303 and "成员已移除" in (await client.get(r.headers["location"])).text
     assert org["org"]["id"]
@@ -170,3 +182,110 @@ async def test_an_admin_deactivates_a_staff_account_from_the_console(
     assert r.status_code == 303
     assert "账号已停用" in (await client.get(r.headers["location"])).text
     assert (await client.get("/api/v1/me", headers=bearer(theirs))).status_code == 401
+
+
+async def browser(client: AsyncTestClient, email: str) -> str:
+    """Sign in through the login page as a new browser would; returns its session cookie."""
+    client.cookies.delete("portal_session")
+    token_ = csrf((await client.get("/login")).text)
+    r = await client.post(
+        "/login",
+        data={"_csrf_token": token_, "email": email, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert r.status_code in (302, 303), r.text
+    secret = str(r.cookies["portal_session"])
+    use_session(client, secret)
+    return secret
+
+
+def use_session(client: AsyncTestClient, secret: str) -> None:
+    client.cookies.delete("portal_session")
+    client.cookies.set("portal_session", secret)
+
+
+async def sent_to_sign_in(client: AsyncTestClient, secret: str) -> bool:
+    """Whether the browser holding this session is sent to sign in on its next page."""
+    use_session(client, secret)
+    r = await client.get("/app", follow_redirects=False)
+    return r.status_code in (302, 303) and r.headers["location"].startswith("/login")
+
+
+async def test_a_password_reset_ends_the_users_browser_sessions(client: AsyncTestClient) -> None:
+    await register(client, email="reset-web@example.cn")
+    signed_in = await browser(client, "reset-web@example.cn")
+    assert not await sent_to_sign_in(client, signed_in)
+    await client.post("/api/v1/auth/password-reset", json={"email": "reset-web@example.cn"})
+    t = await link_token(client, "account.password_reset", "reset-web@example.cn")
+    r = await client.post("/api/v1/auth/password-reset/confirm", json={"token": t, "password": NEW})
+    assert r.status_code == 204
+    assert await sent_to_sign_in(client, signed_in)
+
+
+async def test_a_password_change_ends_the_other_browser_sessions_only(
+    client: AsyncTestClient,
+) -> None:
+    await register(client, email="two-browsers@example.cn")
+    elsewhere = await browser(client, "two-browsers@example.cn")
+    here = await browser(client, "two-browsers@example.cn")
+    assert here != elsewhere
+    page = await client.get("/account/password")
+    r = await post_form(
+        client,
+        "/account/password",
+        csrf(page.text),
+        {"current_password": PASSWORD, "new_password": NEW},
+    )
+    assert r.status_code == 200 and "密码已修改" in r.text
+    assert await sent_to_sign_in(client, elsewhere)
+    assert not await sent_to_sign_in(client, here)
+
+
+async def test_a_removed_member_is_signed_out_of_the_browser(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    org = await register(client, email="head@example.cn")
+    r = await client.post(
+        "/api/v1/org/invitations",
+        json={"email": "gone@example.cn", "role": "member"},
+        headers=bearer(org["token"]),
+    )
+    assert r.status_code == 201, r.text
+    t = await link_token(client, "account.invitation", "gone@example.cn")
+    r = await client.post(
+        "/api/v1/auth/invitations/accept", json={"token": t, "name": "离职", "password": PASSWORD}
+    )
+    assert r.status_code == 201, r.text
+    signed_in = await browser(client, "gone@example.cn")
+    assert not await sent_to_sign_in(client, signed_in)
+    member = await pool.fetchval("SELECT id FROM users WHERE email = 'gone@example.cn'")
+    r = await client.delete(f"/api/v1/org/members/{member}", headers=bearer(org["token"]))
+    assert r.status_code == 204, r.text
+    assert await sent_to_sign_in(client, signed_in)
+
+
+async def test_the_organizations_history_counts_the_money_paid(
+    client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    org = await register(client, email="paid-firm@example.cn", name="武汉拨付科技有限公司")
+    team: dict[str, Any] = {"applicant": org["token"]}
+    for role in ("reviewer", "approver", "finance", "admin"):
+        team[role] = await token(client, await make_staff(pool, clock, role))
+    [claim] = await confirmed(client, clock, team, pool, 1)
+    await ok(
+        await client.post(
+            f"/api/v1/admin/applications/{claim['id']}/disbursements",
+            json={"paid_on": clock.today().isoformat(), "amount": "1700000.00", "reference": "P"},
+            headers=bearer(team["finance"]),
+        ),
+        201,
+    )
+    got = await ok(await client.get("/api/v1/org/history", headers=bearer(org["token"])))
+    assert (got["awarded"], got["paid"], got["repaid"]) == ("1700000.00", "1700000.00", "0.00")
+
+    await sign_in_applicant(client, "paid-firm@example.cn")
+    page = (await client.get("/app/organization")).text
+    history = page.split('id="history"', 1)[1].split("</section>", 1)[0]
+    paid = re.search(r"<dt>已拨付</dt><dd>(.*?)</dd>", history)
+    assert paid, "the history names what was paid"
+    assert "¥1,700,000.00" in paid.group(1) and "(170万元)" in paid.group(1)

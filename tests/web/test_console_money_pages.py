@@ -1,8 +1,10 @@
-"""The console's end of the money flow: objections examined and resolved on their pages, and
-finance's payment run (the due list, a picked or uploaded batch, its preview, its recording)."""
+"""The console's end of the money flow: objections examined and resolved on their pages, the
+payee finance pays, finance's payment run (the due list, a picked or uploaded batch, its preview,
+its recording), and money won back (a recovery and its repayments) as both sides' pages show it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import asyncpg
@@ -10,10 +12,17 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
-from tests.factories import register, token
+from tests.factories import bearer, register, token
 from tests.portal.flows import PAYEE, lodge_objection, ok, publicized_claim
 from tests.portal.test_payments import confirmed
-from tests.web.test_console_pages import error_near, make_staff, post_form, sign_in
+from tests.portal.test_recoveries import paid_award
+from tests.web.test_console_pages import (
+    error_near,
+    make_staff,
+    post_form,
+    sign_in,
+    sign_in_applicant,
+)
 from tests.xlsx import read_xlsx
 
 
@@ -145,3 +154,115 @@ async def test_who_sees_the_payment_run(
     await sign_in(client, people["emails"]["reviewer"])
     assert (await client.get("/console/payments")).status_code == 403
     assert 'href="/console/payments"' not in (await client.get("/console")).text
+
+
+def section(page: str, heading_id: str) -> str:
+    """The text of the page's section whose heading has this id."""
+    assert f'id="{heading_id}"' in page, f"no #{heading_id} in the page"
+    return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def outstanding(page: str) -> str:
+    return page.split('id="recovery-outstanding"', 1)[1].split("</strong>", 1)[0]
+
+
+async def test_finance_reads_the_payee_on_the_claims_page(
+    client: AsyncTestClient, clock: FrozenClock, pool: asyncpg.Pool, people: dict[str, Any]
+) -> None:
+    [claim] = await confirmed(client, clock, people["team"], pool, 1)
+    await sign_in(client, people["emails"]["finance"])
+    page = await client.get(f"/console/applications/{claim['id']}")
+    assert page.status_code == 200
+    content = section(page.text, "payload-h")
+    assert "收款账户" in content
+    for value in (PAYEE["account_name"], PAYEE["bank"], PAYEE["account_no"]):
+        assert value in content, value
+
+
+async def test_a_recovery_and_its_repayments_on_both_sides_pages(
+    client: AsyncTestClient, clock: FrozenClock, people: dict[str, Any]
+) -> None:
+    app_id = await paid_award(client, people["team"], clock)
+    url = f"/console/applications/{app_id}"
+    due_on = (clock.today() + dt.timedelta(days=60)).isoformat()
+    csrf = await sign_in(client, people["emails"]["finance"])
+    assert 'id="form-recovery"' in (await client.get(url)).text
+
+    # Refused with why, next to the amount, and nothing recorded.
+    for amount, said in (
+        ("abc", "金额应为以元为单位的数字"),
+        ("6000000.01", "追回金额不能超过已拨付金额"),
+    ):
+        r = await post_form(
+            client, f"{url}/recovery", csrf, {"amount": amount, "due_on": due_on, "reason": "x"}
+        )
+        assert r.status_code == 422, amount
+        assert 'id="failed-banner"' in r.text and said in error_near(r.text, "err-recovery-amount")
+        assert 'id="recovery"' not in r.text
+    r = await post_form(
+        client,
+        f"{url}/recovery",
+        csrf,
+        {"amount": "1500000.00", "due_on": due_on, "reason": "2027年度在汉投资比例70%"},
+    )
+    assert r.status_code == 303
+    page = (await client.get(r.headers["location"])).text
+    assert "资金追回已登记" in page and 'id="form-recovery"' not in page
+    owed = page.split('id="recovery"', 1)[1].split("</dl>", 1)[0]
+    assert "¥1,500,000.00" in owed and "2027年度在汉投资比例70%" in owed
+    assert "¥1,500,000.00" in outstanding(page)
+
+    today = clock.today().isoformat()
+    r = await post_form(
+        client,
+        f"{url}/repayments",
+        csrf,
+        {"amount": "1500000.01", "paid_on": today, "reference": "R-1"},
+    )
+    assert r.status_code == 422 and 'id="failed-banner"' in r.text
+    assert "尚欠金额仅为1500000.00元" in error_near(r.text, "err-repayment-amount")
+    r = await post_form(
+        client,
+        f"{url}/repayments",
+        csrf,
+        {"amount": "1000000.00", "paid_on": today, "reference": "R-1"},
+    )
+    assert r.status_code == 303
+    page = (await client.get(r.headers["location"])).text
+    assert "还款已登记" in page
+    assert "¥500,000.00" in outstanding(page)
+    owed = page.split('id="recovery"', 1)[1].split("</dl>", 1)[0]
+    assert "¥1,000,000.00" in owed and "R-1" in page
+
+    # The firm reads the same on its own page.
+    await sign_in_applicant(client, people["team"]["org"]["user"]["email"])
+    mine = await client.get(f"/app/applications/{app_id}")
+    assert mine.status_code == 200
+    owed = mine.text.split('id="recovery"', 1)[1].split("</dl>", 1)[0]
+    assert "¥1,500,000.00" in owed and "¥1,000,000.00" in owed and "¥500,000.00" in owed
+
+
+async def test_the_firm_reads_why_an_objection_was_dismissed(
+    client: AsyncTestClient, clock: FrozenClock, people: dict[str, Any]
+) -> None:
+    claim = await publicized_claim(client, clock, people["team"])
+    lodged = await ok(await lodge_objection(client, claim["id"], "获奖名单与实际不符"), 201)
+    await ok(
+        await client.post(
+            f"/api/v1/admin/objections/{lodged['id']}/resolution",
+            json={"outcome": "dismissed", "comment": "经核实,获奖名单一致"},
+            headers=bearer(people["team"]["approver"]),
+        )
+    )
+    await sign_in_applicant(client, people["team"]["org"]["user"]["email"])
+    mine = await client.get(f"/app/applications/{claim['id']}")
+    assert mine.status_code == 200
+    assert "经核实,获奖名单一致" in section(mine.text, "timeline-h")
+    assert "13900000000" not in mine.text  # the objector's contact is staff's only
+
+    await sign_in(client, people["emails"]["reviewer"])
+    timeline = section(
+        (await client.get(f"/console/applications/{claim['id']}")).text, "timeline-h"
+    )
+    assert "收到异议" in timeline and "异议不予采纳" in timeline
+    assert "经核实,获奖名单一致" in timeline

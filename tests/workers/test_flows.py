@@ -18,7 +18,9 @@ from tests.portal.flows import (
     create,
     decide,
     filing_body,
+    lodge_objection,
     ok,
+    publicized_claim,
     recognized_filing,
     submit,
 )
@@ -177,3 +179,59 @@ async def test_every_transition_is_told_once_in_the_recipients_language(
         assert await relay(ctx) == 0
         assert await sweep(ctx) == 0
     assert len(smtp.received()) == len(mails)
+
+
+async def test_a_dismissed_objection_reaches_the_firm_and_the_reviewers(
+    client: AsyncTestClient,
+    staff: StaffFactory,
+    pool: asyncpg.Pool,
+    mail_settings: Settings,
+    clock: FrozenClock,
+    smtp: SmtpSink,
+) -> None:
+    org = await register(client, name="武汉智会科技有限公司", email="firm@example.cn")
+    team = {
+        "applicant": org["token"],
+        "reviewer": await staff("reviewer", email="rev@wuhan.gov.cn"),
+        "approver": await staff("approver", email="appr@wuhan.gov.cn"),
+        "admin": await staff("admin", email="admin@wuhan.gov.cn"),
+    }
+    claim = await publicized_claim(client, clock, team)
+    lodged = await ok(await lodge_objection(client, claim["id"], "获奖名单与实际不符"), 201)
+    await ok(
+        await client.post(
+            f"/api/v1/admin/objections/{lodged['id']}/resolution",
+            json={"outcome": "dismissed", "comment": "经核实,获奖名单一致"},
+            headers=bearer(team["approver"]),
+        )
+    )
+    await deliver_everything(mail_settings, clock, pool)
+
+    [dismissed] = await pool.fetch("SELECT id FROM outbox WHERE topic = 'objection.dismissed'")
+    got = Counter(
+        (r["email"], r["channel"])
+        for r in await pool.fetch(
+            "SELECT u.email, d.channel FROM deliveries d JOIN users u ON u.id = d.user_id"
+            " WHERE d.outbox_id = $1 AND d.status = 'sent'",
+            dismissed["id"],
+        )
+    )
+    # The firm in its inbox and by e-mail (a decision on its own award); reviewers in the inbox.
+    assert got == Counter(
+        {
+            ("firm@example.cn", "inbox"): 1,
+            ("firm@example.cn", "email"): 1,
+            ("rev@wuhan.gov.cn", "inbox"): 1,
+        }
+    )
+    inbox = {
+        r["email"]: r["body"]
+        for r in await pool.fetch(
+            "SELECT u.email, n.body FROM notifications n JOIN users u ON u.id = n.user_id"
+            " WHERE n.topic = 'objection.dismissed'"
+        )
+    }
+    assert inbox.keys() == {"firm@example.cn", "rev@wuhan.gov.cn"}
+    assert "经核实,获奖名单一致" in inbox["firm@example.cn"]
+    [mail] = [m for m in smtp.received() if "不予采纳" in m.subject]
+    assert mail.to == "firm@example.cn" and "经核实,获奖名单一致" in mail.body

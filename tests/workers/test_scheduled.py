@@ -29,7 +29,7 @@ from tests.portal.flows import (
 )
 from tests.workers.harness import deliver_everything, job_ctx
 from workers.reminders import claim_deadline_reminders, daily_digest, review_sla_reminders
-from workers.scheduled import close_publicity, lapse_filings, purge_idempotency_keys
+from workers.scheduled import close_publicity, lapse_filings, purge_expired
 
 Job = Callable[[dict[str, Any]], Awaitable[int]]
 
@@ -235,16 +235,42 @@ async def test_the_daily_digest_goes_to_active_staff_with_work_on_working_days(
     assert any(r["title"] == "2026-05-09 待办汇总(超期 1 件)" for r in told)
 
 
-async def test_purge_idempotency_keys_older_than_a_day(
+async def test_purge_what_has_expired_and_nothing_else(
     pool: asyncpg.Pool, settings: Settings, clock: FrozenClock
 ) -> None:
+    now = clock.now()
     for hours in (25, 23):
         await pool.execute(
             "INSERT INTO idempotency_keys (scope, key, request_hash, created_at)"
             " VALUES ('s', $1, $2, $3)",
             f"k{hours}",
             bytes(32),
-            clock.now() - dt.timedelta(hours=hours),
+            now - dt.timedelta(hours=hours),
         )
-    assert sorted(await runs(settings, clock, purge_idempotency_keys, clock.today())) == [0, 0, 1]
+    for n, expires in enumerate((-1, 5)):  # an abandoned sign-in, and one in flight
+        await pool.execute(
+            "INSERT INTO oidc_logins (key_hash, stage, created_at, expires_at)"
+            " VALUES ($1, 'authorizing', $2, $3)",
+            bytes([n]) * 32,
+            now - dt.timedelta(minutes=10),
+            now + dt.timedelta(minutes=expires),
+        )
+    for key, started, locked in (
+        ("spent", 30, None),  # a day and more ago, refusing nothing: goes
+        ("locked", 30, now + dt.timedelta(hours=1)),  # still refusing
+        ("recent", 1, None),  # still counting
+    ):
+        await pool.execute(
+            "INSERT INTO throttles (key, hits, window_start, locked_until) VALUES ($1, 3, $2, $3)",
+            key,
+            now - dt.timedelta(hours=started),
+            locked,
+        )
+    assert sorted(await runs(settings, clock, purge_expired, clock.today())) == [0, 0, 3]
     assert await pool.fetchval("SELECT array_agg(key) FROM idempotency_keys") == ["k23"]
+    assert await pool.fetchval("SELECT count(*) FROM oidc_logins WHERE expires_at > $1", now) == 1
+    assert await pool.fetchval("SELECT count(*) FROM oidc_logins") == 1
+    assert await pool.fetchval("SELECT array_agg(key ORDER BY key) FROM throttles") == [
+        "locked",
+        "recent",
+    ]

@@ -83,6 +83,20 @@ class OrganizationPages:
             return await _refused(ctx, request, "members", form, exc)
         return see_other("/app/organization?done=removed")
 
+    @post("/organization/members/{user_id:uuid}/role", status_code=303, guards=[org_admin])
+    async def set_role(
+        self, ctx: Ctx, request: AnyRequest, user_id: FromPath[UUID]
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        try:
+            data = msgspec.convert({"role": text(form, "role")}, s.MemberRoleIn)
+            await organizations.set_member_role(
+                ctx.pool, ctx.clock.now(), principal_of(request), user_id, data.role, ctx.callers
+            )
+        except REFUSALS as exc:
+            return await _refused(ctx, request, "members", form, exc)
+        return see_other("/app/organization?done=role")
+
     @post("/verification-email", status_code=303)
     async def resend(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
         form = await read_form(request)
@@ -119,7 +133,9 @@ async def _page(
         else [],
         history=await organizations.history(ctx.pool, principal.org_id, language),
         is_admin=principal.org_admin,
-        done=done if done in ("contact", "bank", "invite", "removed", "verification") else None,
+        done=done
+        if done in ("contact", "bank", "invite", "removed", "role", "verification")
+        else None,
         failed=failed,
         errors=errors or {},
         submitted=submitted or {},

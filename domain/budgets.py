@@ -37,7 +37,9 @@ def check_funder(value: str) -> str:
 
 def reservations(award: Award, district: str) -> tuple[Part, ...]:
     """Each budget an award is reserved from, and how much: the city's share from the city's
-    budget, the district's from the budget of `district` (the application's).
+    budget, the district's from the budget of `district` (the application's). An application of
+    no Wuhan district (a firm registered at the city's level) has no district to pay its share:
+    the city pays it, as the city alone reviews it (domain.chain).
 
     A province share is the province's money: the breakdown shows it, but no budget here holds
     it, so nothing is reserved for it. Sorted by funder, the order budget rows are locked in, so
@@ -47,7 +49,7 @@ def reservations(award: Award, district: str) -> tuple[Part, ...]:
     for share in award.shares:
         if share.funder == "province":
             continue
-        key = CITY if share.funder == "city" else district
+        key = district if share.funder == "district" and district in WUHAN_DISTRICTS else CITY
         out[key] = out.get(key, Money.ZERO) + share.amount
     return tuple(sorted(out.items()))
 

@@ -1,10 +1,12 @@
 """Who reviews at each step of a program's review chain: the city alone, or the district where
-the application belongs first (区初审) and then the city (市复核 and the decision)."""
+the application belongs first (区初审) and then the city (市复核, the decision and every step
+after it: objections, publicity, payment, recovery, follow-up)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from domain.districts import WUHAN_DISTRICTS
 from domain.errors import RuleViolation
 from domain.lifecycle import Action, Status
 
@@ -14,14 +16,38 @@ Chain = Literal["city", "district_then_city"]
 FIRST_REVIEW = frozenset({Action.PASS, Action.RETURN, Action.REJECT})
 
 
-def district_step(chain: Chain, status: Status, action: Action) -> bool:
+def district_reviews(chain: Chain | str | None, district: str) -> bool:
+    """Whether a district takes the first review of an application of `district` under `chain`
+    (as stored; None: the city's): only on a district-first program, and only where `district`
+    is one of Wuhan's districts. An organization registered at city level (420100) or outside
+    Wuhan has no district whose staff could review it: the city reviews it alone."""
+    return chain == "district_then_city" and district in WUHAN_DISTRICTS
+
+
+def district_step(chain: Chain, status: Status, action: Action, district: str) -> bool:
     """Whether this step is the district's: the first review of a district-first program."""
-    return chain == "district_then_city" and status == Status.SUBMITTED and action in FIRST_REVIEW
+    first = status == Status.SUBMITTED and action in FIRST_REVIEW
+    return first and district_reviews(chain, district)
 
 
-def check_scope(chain: Chain, status: Status, action: Action, *, city_staff: bool) -> None:
+def check_city_step(*, city_staff: bool) -> None:
+    """A step that is the city's whatever the chain (the decision and everything after it):
+    refused to a district's staff."""
+    if not city_staff:
+        raise RuleViolation(
+            "city_decides",
+            "This step is the city's: district staff take only a district-first program's "
+            "first review.",
+            message_zh="此环节由市级办理:区级人员仅负责“区初审”项目的初审。",
+            status=403,
+        )
+
+
+def check_scope(
+    chain: Chain, status: Status, action: Action, district: str, *, city_staff: bool
+) -> None:
     """A district's staff take the district's step and only that; the city's take the rest."""
-    if district_step(chain, status, action):
+    if district_step(chain, status, action, district):
         if city_staff:
             raise RuleViolation(
                 "district_review_first",
@@ -31,11 +57,4 @@ def check_scope(chain: Chain, status: Status, action: Action, *, city_staff: boo
                 status=403,
             )
         return
-    if not city_staff:
-        raise RuleViolation(
-            "city_decides",
-            "This step is the city's: district staff take only a district-first program's "
-            "first review.",
-            message_zh="此环节由市级办理:区级人员仅负责“区初审”项目的初审。",
-            status=403,
-        )
+    check_city_step(city_staff=city_staff)

@@ -9,7 +9,7 @@ from typing import Final
 
 from domain.accounts import Role
 from domain.calendar import WorkCalendar
-from domain.chain import Chain
+from domain.chain import Chain, district_reviews
 from domain.lifecycle import Status
 from domain.statistics import SLA_STAGES
 
@@ -59,10 +59,12 @@ ACTING_ROLES: Final[dict[str, frozenset[Role]]] = {
 }
 
 
-def stage_of(status: str, chain: Chain | str | None) -> str | None:
-    """Who acts next on an application in `status` under its program's review chain (as stored;
-    None: the city's); None once nobody does (it is finished)."""
-    if status == S.SUBMITTED and chain == "district_then_city":
+def stage_of(status: str, chain: Chain | str | None, district: str) -> str | None:
+    """Who acts next on an application of `district` in `status` under its program's review chain
+    (as stored; None: the city's); None once nobody does (it is finished). A submitted
+    application waits for its district's first review where domain.chain says a district takes
+    it, else for the city's."""
+    if status == S.SUBMITTED and district_reviews(chain, district):
         return DISTRICT_REVIEW
     return _BY_STATUS.get(status)
 

@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from domain.clock import Clock, business_date
 from portal.accounts import identities
 from portal.auth.callers import CallerCache
-from portal.statistics.cache import FiguresCache
+from portal.statistics.cache import PublicFigures, StaffFigures
 from sql.settings import Settings
 
 
@@ -25,7 +25,8 @@ class Context:
     pool: asyncpg.Pool
     redis: Redis
     callers: CallerCache = field(default_factory=CallerCache)
-    statistics: FiguresCache = field(default_factory=FiguresCache)  # the public figures
+    statistics: PublicFigures = field(default_factory=PublicFigures)
+    staff_statistics: StaffFigures = field(default_factory=StaffFigures)
     _oidc: Any = None
 
     def oidc(self) -> Any:

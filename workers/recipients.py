@@ -1,18 +1,21 @@
 """Who hears an outbox row, and on which channels, given their preferences.
 
 Loaded once per relay batch: the users of the organizations concerned, all active staff (a few
-dozen people), the applications' titles, and the stored preferences of everyone involved.
+dozen people) with their scopes, the applications' titles and districts, and the stored
+preferences of everyone involved.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 
 import asyncpg
 
+from domain.accounts import Role
+from domain.stages import PAYMENT, PUBLICITY, responsible
 from sql.notification_topics import CHANNELS, Topic
 from sql.queries import Q
 
@@ -24,6 +27,7 @@ class Person:
     phone: str | None
     language: str
     roles: frozenset[str] = frozenset()
+    districts: frozenset[str] = frozenset()  # a staff member's scope; none: the city
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class AppInfo:
     type: str
     title: str
     org_name: str
+    district: str
 
 
 @dataclass
@@ -71,14 +76,23 @@ async def load(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> Dire
     d = Directory()
     app_ids = {a for r in rows if (a := application_id(r["payload"])) is not None}
     for a in await conn.fetch(Q.relay_applications, list(app_ids)):
-        d.applications[a["id"]] = AppInfo(a["org_id"], a["type"], a["title"], a["org_name"])
+        d.applications[a["id"]] = AppInfo(
+            a["org_id"], a["type"], a["title"], a["org_name"], a["district_code"]
+        )
     org_ids = {o for r in rows if (o := _org_id(r["payload"], d)) is not None}
     for u in await conn.fetch(Q.relay_org_users, list(org_ids)):
         d.org_users.setdefault(u["org_id"], []).append(
             Person(u["id"], u["email"], u["phone"], u["language"])
         )
     d.staff = [
-        Person(s["id"], s["email"], s["phone"], s["language"], frozenset(s["roles"]))
+        Person(
+            s["id"],
+            s["email"],
+            s["phone"],
+            s["language"],
+            frozenset(s["roles"]),
+            frozenset(s["districts"]),
+        )
         for s in await conn.fetch(Q.relay_staff_users)
     ]
     people = [p.id for ps in d.org_users.values() for p in ps] + [p.id for p in d.staff]
@@ -88,7 +102,42 @@ async def load(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> Dire
     return d
 
 
+# Staff topics that ask for a step to be taken, by the stage whose step it is: an objection to
+# resolve (publicity's), a recovery to open (finance's, as payment is). The review reminder names
+# its own stage (workers.reminders).
+WORK: Final[dict[str, str]] = {
+    "objection.lodged": PUBLICITY,
+    "follow_up.recovery_due": PAYMENT,
+}
+
+
+def _work_stage(t: Topic, payload: Mapping[str, Any]) -> str | None:
+    if t.name == "reminder.review_sla":
+        stage = payload.get("stage")
+        return str(stage) if stage else None  # a reminder written before stages were named
+    return WORK.get(t.name)
+
+
+def _staff_hears(p: Person, app: AppInfo | None, about_app: bool, stage: str | None) -> bool:
+    if not about_app:
+        return True
+    district = app.district if app is not None else ""  # unknown: the city's staff alone
+    if p.districts and district not in p.districts:
+        return False
+    roles = frozenset(Role(r) for r in p.roles)
+    return stage is None or responsible(stage, roles, p.districts, district)
+
+
 def recipients(t: Topic, payload: Mapping[str, Any], d: Directory) -> list[Recipient]:
+    """Who hears a row: its organization's users (org topics) and staff of the topic's roles.
+
+    A staff topic about an application reaches only staff whose scope covers the application's
+    district (the city's staff cover every district). One that asks for a step to be taken (WORK,
+    and the review reminder) reaches only those who take it at the application's stage
+    (domain.stages.responsible): a district's staff for its first review, the city's for every
+    later step. Other staff topics (a submission, an objection dismissed, a repayment) are news
+    for everyone in scope.
+    """
     if t.direct:
         language = "en" if payload.get("language") == "en" else "zh"
         person = Person(_uuid(payload.get("user_id")), str(payload.get("to", "")), None, language)
@@ -105,10 +154,17 @@ def recipients(t: Topic, payload: Mapping[str, Any], d: Directory) -> list[Recip
         roles = frozenset({str(payload.get("role", "reviewer"))}) & roles
     # A digest is one staff member's own (their scope's work): only they hear it.
     only = _uuid(payload.get("user_id")) if t.name == "digest.daily" else None
+    app_id = application_id(payload)
+    app = d.applications.get(app_id) if app_id is not None else None
+    stage = _work_stage(t, payload)
     for p in d.staff:
         if only is not None and p.id != only:
             continue
-        if p.id not in seen and (t.all_staff or not roles.isdisjoint(p.roles)):
+        if (
+            p.id not in seen
+            and (t.all_staff or not roles.isdisjoint(p.roles))
+            and _staff_hears(p, app, app_id is not None, stage)
+        ):
             seen.add(p.id)
             found.append(Recipient(p, "staff"))
     return found

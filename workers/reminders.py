@@ -98,6 +98,8 @@ async def review_sla_reminders(ctx: dict[str, Any]) -> int:
                     **_about(r),
                     "status": r["status"],
                     "role": "reviewer" if r["status"] == "submitted" else "approver",
+                    # Whose step it is: workers.recipients tells only those who take it.
+                    "stage": stage_of(r["status"], r["chain"], r["district_code"]),
                     "waiting_days": waited,
                     "sla": r["sla"],
                 },
@@ -124,7 +126,7 @@ async def _waiting(pool: asyncpg.Pool, calendar: WorkCalendar, today: date) -> l
     found = []
     for r in await pool.fetch(Q.digest_waiting):
         sla, chain = rules.get((r["program_code"], r["program_version"]), (None, None))
-        stage = stage_of(r["status"], chain)
+        stage = stage_of(r["status"], chain, r["district_code"])
         age = age_of(r["status"], business_date(r["updated_at"]), sla, calendar, today)
         if stage is not None:
             found.append(_Waiting(stage, r["district_code"], age, r))

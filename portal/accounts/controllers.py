@@ -12,7 +12,7 @@ from domain.accounts import Role
 from portal.accounts import credentials, services
 from portal.accounts import schemas as s
 from portal.auth.client_address import client_address
-from portal.auth.guards import has_role, principal_of, signed_in
+from portal.auth.guards import city_staff, has_role, principal_of, signed_in
 from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
@@ -162,9 +162,11 @@ class MeController(Controller):
 
 
 class StaffUserController(Controller):
+    """Staff accounts are the city's admins' (`city_staff`): a district's admin gets 403."""
+
     path = "/api/v1/admin/users"
     tags = ["admin"]
-    guards = [has_role(Role.ADMIN)]
+    guards = [has_role(Role.ADMIN), city_staff]
 
     @post(
         operation_id="create_staff_user",

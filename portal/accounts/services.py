@@ -313,6 +313,8 @@ async def set_roles(
 
 
 async def list_staff(pool: asyncpg.Pool) -> list[s.StaffUserOut]:
+    """Every staff user. Staff accounts are the city's to administer: the routes that call this
+    and the changes below are city admins' only (`portal.auth.guards.city_staff`)."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(Q.list_staff_users)
     return [

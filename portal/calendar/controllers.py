@@ -7,7 +7,7 @@ from litestar import Controller, Request, delete, get, put
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from domain.accounts import Role
-from portal.auth.guards import has_role, principal_of
+from portal.auth.guards import city_staff, has_role, principal_of
 from portal.calendar import schemas as s
 from portal.calendar import services
 from portal.context import Ctx
@@ -47,7 +47,7 @@ class CalendarController(Controller):
 class CalendarAdminController(Controller):
     path = "/api/v1/admin/calendar"
     tags = ["admin"]
-    guards = [has_role(Role.ADMIN)]
+    guards = [has_role(Role.ADMIN), city_staff]
 
     @put(
         "/{day:date}",

@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from domain.accounts import STAFF_ROLES, Role
-from portal.auth.guards import has_role, principal_of
+from portal.auth.guards import city_staff, has_role, principal_of
 from portal.calls import schemas as s
 from portal.calls import services
 from portal.context import Ctx
@@ -35,7 +35,7 @@ class CallAdminController(Controller):
     @put(
         "/{program:str}/{year:int}",
         operation_id="put_call",
-        guards=[has_role(Role.ADMIN)],
+        guards=[has_role(Role.ADMIN), city_staff],
         responses=problems(401, 403, 404, 422),
         summary="Open (or move) a program's yearly call",
     )
@@ -58,8 +58,10 @@ class CallAdminController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Passed projects by expert score, against the budget",
     )
-    async def ranking(self, ctx: Ctx, program: FromPath[str], year: FromPath[int]) -> s.RankingOut:
-        return await services.ranking(ctx.pool, program, year, ctx.today())
+    async def ranking(
+        self, ctx: Ctx, request: AnyRequest, program: FromPath[str], year: FromPath[int]
+    ) -> s.RankingOut:
+        return await services.ranking(ctx.pool, program, year, ctx.today(), principal_of(request))
 
     @post(
         "/{program:str}/{year:int}/selection",

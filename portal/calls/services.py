@@ -104,6 +104,7 @@ async def score(
             b.definition.workflow.review_chain,
             Status(row["status"]),
             Action.PASS,
+            row["district_code"],
             city_staff=principal.city,
         )
         if row["status"] != "submitted" or not engine.experts(b):
@@ -149,9 +150,13 @@ async def score(
     return s.ScoreOut(application_id, data.score, count)
 
 
-async def ranking(pool: asyncpg.Pool, program: str, year: int, today: dt.date) -> s.RankingOut:
+async def ranking(
+    pool: asyncpg.Pool, program: str, year: int, today: dt.date, principal: Principal
+) -> s.RankingOut:
     """A yearly call's passed applications by their experts' average, against what is left
-    of the year's budget; each with the award it would be approved for."""
+    of the year's budget; each with the award it would be approved for. The ranking is the
+    city's (so is the budget); a district's staff see only their districts' applications in it,
+    at their places there."""
     check_year(year)
     async with pool.acquire() as conn:
         current = await program_on(conn, program, today)
@@ -200,6 +205,7 @@ async def ranking(pool: asyncpg.Pool, program: str, year: int, today: dt.date) -
                 fits=x.fits,
             )
             for x in ranked
+            if principal.covers(info[x.key]["district_code"])
         ],
     )
 
@@ -221,7 +227,7 @@ async def select(
     language: str,
 ) -> s.SelectionOut:
     """Approve by rank while the budget lasts; each approval is the approver's ordinary decision."""
-    ranked = await ranking(pool, program, year, today)
+    ranked = await ranking(pool, program, year, today, principal)  # within their scope
     approved, not_selected, skipped = [], [], []
     decision = app_schemas.DecisionIn(
         action="approve",

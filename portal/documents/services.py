@@ -22,6 +22,7 @@ from portal.documents import schemas as s
 from portal.documents.sniff import sniff
 from portal.documents.storage import Storage, new_key
 from portal.errors import ProblemError
+from portal.organizations.services import in_scope
 from sql import audit
 from sql.pool import transaction
 from sql.queries import Q
@@ -159,10 +160,11 @@ async def _readable(pool: asyncpg.Pool, principal: Principal, document_id: UUID)
         row = await conn.fetchrow(Q.document_by_id, document_id)
         if row is None:
             raise _not_found()
-        # A district's staff read the documents of organizations with applications there.
+        # Staff read the documents of the organizations within their scope: for a district's,
+        # registered there or with an application lodged there (a draft opens nothing).
         staff = principal.has_any(*STAFF_ROLES) and (
             principal.city
-            or await conn.fetchval(Q.org_applies_in, row["org_id"], principal.scope())
+            or (row["org_id"] is not None and await in_scope(conn, principal, row["org_id"]))
         )
     member = principal.org_id is not None and principal.org_id == row["org_id"]
     if not (staff or member):

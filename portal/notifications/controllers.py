@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from domain.accounts import Role
-from portal.auth.guards import has_role, principal_of, signed_in
+from portal.auth.guards import city_staff, has_role, principal_of, signed_in
 from portal.context import Ctx
 from portal.errors import problems
 from portal.notifications import schemas as s
@@ -84,7 +84,7 @@ class NotificationController(Controller):
 class DeadLetterController(Controller):
     path = "/api/v1/admin/dead-letters"
     tags = ["notifications"]
-    guards = [has_role(Role.ADMIN)]
+    guards = [has_role(Role.ADMIN), city_staff]  # everyone's addresses: the city's
 
     @get(
         operation_id="list_dead_letters",

@@ -1,5 +1,5 @@
 """Objections to awards in publicity: lodged by anyone (throttled), listed for staff, resolved
-once by an approver. An open objection holds the award (see `domain.objections`)."""
+once by one of the city's approvers. An open objection holds the award (see `domain.objections`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.chain import check_city_step
 from domain.objections import (
     PER_ADDRESS,
     PER_ANNOUNCEMENT,
@@ -155,7 +156,8 @@ async def resolve(
     data: s.ResolutionIn,
 ) -> s.ObjectionOut:
     """Dismiss (the award goes on; confirmed at once if its period is over and nothing else
-    holds it) or uphold (the award is withdrawn). Once: a second resolution is 409."""
+    holds it) or uphold (the award is withdrawn). Once: a second resolution is 409. The city's:
+    a district's staff are refused (403 city_decides), as for the decision."""
     application_id = await pool.fetchval(Q.objection_application, objection_id)
     if application_id is None:
         raise _not_found()
@@ -164,6 +166,7 @@ async def resolve(
         app = await lock(conn, application_id, principal.districts)  # first, as every writer
         if app is None:
             raise _not_found()  # another district's
+        check_city_step(city_staff=principal.city)
         objection = await conn.fetchrow(Q.objection_for_update, objection_id)
         assert objection is not None  # never deleted
         check_resolution(ObjectionStatus(objection["status"]), comment)

@@ -140,15 +140,16 @@ class OrgController(Controller):
 
 
 class OrgAdminController(Controller):
-    """Staff read any organization's file and people."""
+    """Staff read the files and people of the organizations within their scope (the city's
+    staff: any); another district's is a 404 (`services.in_scope`)."""
 
     path = "/api/v1/admin/organizations/{org_id:uuid}"
     tags = ["organization"]
     guards = [on_loop(has_role(*STAFF_ROLES))]
 
     @get(operation_id="admin_get_org", responses=problems(401, 403, 404), summary="A file")
-    async def get_org(self, ctx: Ctx, org_id: FromPath[UUID]) -> s.OrgOut:
-        return await services.get_org(ctx.pool, org_id)
+    async def get_org(self, ctx: Ctx, request: AnyRequest, org_id: FromPath[UUID]) -> s.OrgOut:
+        return await services.staff_get_org(ctx.pool, principal_of(request), org_id)
 
     @get(
         "/members",
@@ -156,6 +157,7 @@ class OrgAdminController(Controller):
         responses=problems(401, 403, 404),
         summary="An organization's people",
     )
-    async def members(self, ctx: Ctx, org_id: FromPath[UUID]) -> s.MemberList:
-        await services.get_org(ctx.pool, org_id)  # 404 for no such organization
+    async def members(self, ctx: Ctx, request: AnyRequest, org_id: FromPath[UUID]) -> s.MemberList:
+        # 404 for no such organization, or one outside the caller's scope
+        await services.staff_get_org(ctx.pool, principal_of(request), org_id)
         return await services.members(ctx.pool, org_id)

@@ -242,3 +242,21 @@ async def history(pool: asyncpg.Pool, org_id: UUID, language: str) -> s.HistoryO
         paid=fen_text(money["paid"]),
         repaid=fen_text(money["repaid"]),
     )
+
+
+async def in_scope(
+    conn: asyncpg.Connection | asyncpg.Pool, principal: Principal, org_id: UUID
+) -> bool:
+    """Whether the organization exists and is within a staff member's scope: the city's staff
+    reach every one; a district's, those registered in their districts or with an application
+    lodged there (submitted at least once: a draft, which anyone may start naming any district,
+    opens no firm's file)."""
+    return bool(await conn.fetchval(Q.org_in_scope, org_id, principal.scope()))
+
+
+async def staff_get_org(pool: asyncpg.Pool, principal: Principal, org_id: UUID) -> s.OrgOut:
+    """An organization's file as a staff member reads it: 404 outside their scope, as an
+    application of another district is."""
+    if not await in_scope(pool, principal, org_id):
+        raise _not_found()
+    return await get_org(pool, org_id)

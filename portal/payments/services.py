@@ -1,6 +1,7 @@
 """Finance pays confirmed awards: one at a time, or many in a batch that is recorded whole or not
 at all. Every payment is exactly the award, once, never while an objection is open, and moves the
-budget's `spent` in the same transaction (rules: `domain.payments`)."""
+budget's `spent` in the same transaction (rules: `domain.payments`). Paying is the city's: a
+district's finance staff are refused (403 city_decides, `domain.chain`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from uuid import UUID
 import asyncpg
 from litestar import Response
 
+from domain.chain import check_city_step
 from domain.errors import RuleViolation
 from domain.lifecycle import Action, Status, next_status
 from domain.money import Money, parse_money
@@ -59,6 +61,7 @@ async def _checked(
     row = await lock(conn, application_id, districts)
     if row is None:
         raise not_found()
+    check_city_step(city_staff=not districts)
     if await confirm_if_due(conn, row, today, now):
         row = await lock(conn, application_id)
         assert row is not None
@@ -235,6 +238,7 @@ async def record_batch(
     pool: asyncpg.Pool, now: dt.datetime, today: dt.date, principal: Principal, data: s.BatchIn
 ) -> s.BatchOut:
     """Every item paid in one transaction, or none: 422 naming each item that cannot be paid."""
+    check_city_step(city_staff=principal.city)
     async with transaction(pool) as conn:
         checked, errors = await _check_batch(conn, data.items, today, now, principal.districts)
         if errors:

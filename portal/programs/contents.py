@@ -37,15 +37,22 @@ def _display(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _shown(f: Field, value: Any, zh: bool) -> str:
-    def option(v: Any) -> str:
-        found = next((o for o in f.options if o.value == v), None)
+def _shown(f: Field, value: Any, zh: bool, of: Field | None = None) -> str:
+    """A field's value as its reader says it: options and the dated field's options (`of`) by
+    their labels, never their codes."""
+
+    def option(v: Any, field: Field = f) -> str:
+        found = next((o for o in field.options if o.value == v), None)
         return (found.label_zh if zh else found.label_en) if found else str(v)
 
     if f.kind == "choice":
         return option(value)
     if f.kind == "choices" and isinstance(value, list):
         return "、".join(option(v) for v in value)
+    if f.kind == "dates" and isinstance(value, dict) and of is not None:
+        order = [o.value for o in of.options]
+        keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+        return ";".join(f"{option(k, of)} {_display(value[k])}" for k in keys)
     if f.kind == "boolean":
         return ("是" if zh else "Yes") if value else ("否" if zh else "No")
     return _display(value)
@@ -64,7 +71,8 @@ def shown(b: Bound, app: ApplicationOut, zh: bool) -> Contents:
         if f.kind == "lines" or value in (None, "", [], {}):
             continue
         label = f.label_zh if zh else f.label_en
-        rows.append((label, _shown(f, value, zh), f.kind == "money", f.name))
+        of = b.form.field(f.of) if f.kind == "dates" and f.of else None
+        rows.append((label, _shown(f, value, zh, of), f.kind == "money", f.name))
     lines_field = b.lines_field
     inputs = {step.field for step in b.definition.award if isinstance(step, Input)}
     follow = b.definition.workflow.follow_up if b.pays else None

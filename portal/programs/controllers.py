@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from domain.accounts import STAFF_ROLES, Role
 from domain.errors import RuleViolation
 from portal.applications import schemas as app_schemas
-from portal.auth.guards import has_role, principal_of
+from portal.auth.guards import city_staff, has_role, principal_of
 from portal.context import Ctx
 from portal.errors import problems
 from portal.i18n import language_of
@@ -58,7 +58,8 @@ class ProgramController(Controller):
 
 
 class ProgramAdminController(Controller):
-    """Admins define programs as data: drafts, preview, diff, publish (all audited)."""
+    """Admins define programs as data: drafts, preview, diff, publish (all audited). A program
+    is the city's: only city admins write one (`city_staff`); preview and diff change nothing."""
 
     path = "/api/v1/admin/programs"
     tags = ["admin"]
@@ -67,6 +68,7 @@ class ProgramAdminController(Controller):
     @post(
         operation_id="create_program",
         status_code=201,
+        guards=[city_staff],
         responses=problems(401, 403, 409, 422),
         summary="A new program defined as data; its first version is a draft",
     )
@@ -79,6 +81,7 @@ class ProgramAdminController(Controller):
         "/{code:str}/versions",
         operation_id="add_program_version",
         status_code=201,
+        guards=[city_staff],
         responses=problems(401, 403, 404, 422),
         summary="Add a version: a draft to preview, or published at once with `publish`",
     )
@@ -92,6 +95,7 @@ class ProgramAdminController(Controller):
     @put(
         "/{code:str}/versions/{version:int}",
         operation_id="update_program_draft",
+        guards=[city_staff],
         responses=problems(401, 403, 404, 409, 422),
         summary="Change a draft version (a published one never changes)",
     )
@@ -130,6 +134,7 @@ class ProgramAdminController(Controller):
         "/{code:str}/versions/{version:int}/publish",
         operation_id="publish_program_version",
         status_code=200,
+        guards=[city_staff],
         responses=problems(401, 403, 404, 409, 422),
         summary="Publish a draft for its window; applications already started keep theirs",
     )
@@ -257,7 +262,7 @@ class ExchangeController(Controller):
 class ExchangeAdminController(Controller):
     path = "/api/v1/admin/exchanges"
     tags = ["admin"]
-    guards = [has_role(Role.ADMIN)]
+    guards = [has_role(Role.ADMIN), city_staff]
 
     @put(
         "/{code:str}",

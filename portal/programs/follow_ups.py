@@ -1,6 +1,6 @@
 """Follow-ups after payment: each year the firm's figures for the two amounts a program's
 follow-up compares (funds invested in Wuhan of those raised); below the share, the award is
-flagged for recovery."""
+flagged for recovery. Recorded by the city's staff (a district's: 403 city_decides)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.chain import check_city_step
 from domain.errors import RuleViolation
 from domain.money import parse_money
 from portal.applications.views import not_found
@@ -49,6 +50,7 @@ async def follow_up(
         row = await lock(conn, application_id, principal.districts)
         if row is None:
             raise not_found()
+        check_city_step(city_staff=principal.city)
         follow = (await bound_of(conn, row)).definition.workflow.follow_up
         if follow is None or row["status"] != "disbursed":
             raise RuleViolation(

@@ -167,12 +167,15 @@ _PUBLISHED: dict[tuple[str, int], tuple[str, str]] = {}
 # The version in effect per program as last read, with its window: a note only, which the write
 # checks (create_application's $22); a version published since costs one retry.
 _IN_EFFECT: dict[str, tuple[int, dt.date, dt.date]] = {}
+# A published version's review chain and limit, as the work queue asks for them on every page.
+_RULES: dict[tuple[str, int], tuple[str, int | None]] = {}
 
 
 def forget() -> None:
     """Drop what the process keeps (a test's fresh database holds other versions)."""
     _PUBLISHED.clear()
     _IN_EFFECT.clear()
+    _RULES.clear()
 
 
 async def _definition(
@@ -215,10 +218,15 @@ def _rules(text: str) -> tuple[str, int | None]:
 async def review_rules(
     conn: asyncpg.Connection | asyncpg.Pool, code: str, version: int
 ) -> tuple[str, int | None]:
-    """A version's review chain and its service-level limit (None: the default), read once per
-    process like its definition: the work queue's page then reads no definition."""
-    text, _ = await _definition(conn, code, version)
-    return _rules(text)
+    """A version's review chain and its service-level limit (None: the default), read and decoded
+    once per process like its definition: the work queue's page then reads no definition."""
+    found = _RULES.get((code, version))
+    if found is None:
+        text, _ = await _definition(conn, code, version)
+        found = _rules(text)
+        if (code, version) in _PUBLISHED:  # published: it never changes
+            _RULES[(code, version)] = found
+    return found
 
 
 def note_in_effect(code: str, version: int, starts: dt.date, ends: dt.date) -> None:

@@ -14,7 +14,7 @@ from domain.errors import RuleViolation
 from domain.uscc import parse_uscc
 from portal.applications import schemas as app_schemas
 from portal.applications.services import insert_draft
-from portal.applications.views import application_out
+from portal.applications.views import application_out, not_found
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
 from portal.programs import schemas as s
@@ -22,6 +22,7 @@ from portal.programs.forms import Bound, Submitted, claim_form, submitted
 from portal.programs.services import program_on
 from sql import audit
 from sql.application_types import application_types
+from sql.applications import lock
 from sql.pool import transaction
 from sql.queries import Q
 
@@ -35,11 +36,11 @@ async def propose(
     data: s.ProposalsIn,
 ) -> s.ProposalsOut:
     """A draft for each firm on the list, in one transaction: all proposed, or none (422 naming
-    each firm not registered)."""
+    each firm not registered; 404 naming each outside a district proposer's scope)."""
     b = await _offering(pool, code, today)
     made: list[UUID] = []
     async with transaction(pool) as conn:
-        missing = []
+        missing, outside, found = [], [], []  # outside: USCCs beyond a district's scope
         for i, item in enumerate(data.items):
             uscc = parse_uscc(item.uscc, field=f"items[{i}].uscc")
             org = await conn.fetchrow(Q.org_by_uscc, uscc.code)
@@ -52,11 +53,10 @@ async def propose(
                         message_zh=f"统一社会信用代码 {uscc.code} 的企业尚未注册。",
                     )
                 )
-                continue
-            claim = await _claim(conn, b, item.fields)
-            made.append(
-                await insert_draft(conn, now, today, org["id"], principal, claim, proposed=True)
-            )
+            elif not principal.covers(org["district_code"]):
+                outside.append(uscc.code)
+            else:
+                found.append((org, item))
         if missing:
             raise ProblemError(
                 422,
@@ -65,6 +65,15 @@ async def propose(
                 ";".join(v.message_zh for v in missing),
                 errors=missing,
             )
+        if outside:
+            raise _outside(outside)
+        for org, item in found:
+            claim = await _claim(conn, b, item.fields)
+            app_id = await insert_draft(
+                conn, now, today, org["id"], principal, claim, proposed=True
+            )
+            await _within_scope(conn, principal, app_id)
+            made.append(app_id)
         await audit.append(
             conn,
             at=now,
@@ -109,7 +118,8 @@ async def propose_one(
     given: dict[str, Any],
     language: str,
 ) -> app_schemas.ApplicationOut:
-    """One firm's prepared claim, from a source staff read (a listing disclosure)."""
+    """One firm's prepared claim, from a source staff read (a listing disclosure). A district's
+    staff propose only to firms registered in their districts (else 404, nothing written)."""
     code = (await application_types(pool))[application_type].program_code
     assert code is not None
     b = await _offering(pool, code, today)
@@ -124,6 +134,28 @@ async def propose_one(
                 "ask the firm to register first.",
                 f"统一社会信用代码 {uscc.code} 的企业尚未注册,请通知企业先行注册。",
             )
+        if not principal.covers(org["district_code"]):
+            raise _outside([uscc.code])
         claim = await _claim(conn, b, given)
         app_id = await insert_draft(conn, now, today, org["id"], principal, claim, proposed=True)
-    return await application_out(pool, app_id, principal, language)
+        # Read inside the transaction: a draft its proposer could not see is never written.
+        return await application_out(conn, app_id, principal, language)
+
+
+def _outside(usccs: list[str]) -> ProblemError:
+    """Firms registered outside a district proposer's districts: 404, as another district's
+    application is."""
+    named = ", ".join(usccs)
+    return ProblemError(
+        404,
+        "not_found",
+        f"No organization within your districts has USCC {named}.",
+        f"您负责的区内没有统一社会信用代码为 {named} 的企业。",
+    )
+
+
+async def _within_scope(conn: asyncpg.Connection, principal: Principal, app_id: UUID) -> None:
+    """A draft the proposer's own scope would not reach (its fields name another district)
+    rolls the proposal back: 404, as for a firm outside it."""
+    if await lock(conn, app_id, principal.districts) is None:
+        raise not_found()

@@ -6,6 +6,7 @@ import datetime as dt
 
 import asyncpg
 
+from domain.chain import check_city_step
 from domain.lifecycle import Action, Status, next_status
 from domain.money import Money
 from domain.publicity import publicity_period
@@ -22,6 +23,9 @@ from sql.queries import Q
 async def create_batch(
     pool: asyncpg.Pool, now: dt.datetime, today: dt.date, principal: Principal, data: s.BatchIn
 ) -> s.BatchOut:
+    """Announce approved awards for a period of public comment: the city's step (403
+    city_decides to a district's staff)."""
+    check_city_step(city_staff=principal.city)
     async with transaction(pool) as conn:
         starts_on, ends_on = publicity_period(
             await load_calendar(conn), data.starts_on, today, data.working_days

@@ -1,6 +1,6 @@
-"""Winning back a paid award (the overseas 80 % rule not kept, say): staff record what is owed and
-by when, then each repayment; repaid money returns to the budget it was spent from, and the
-organization is told of both."""
+"""Winning back a paid award (the overseas 80 % rule not kept, say): the city's staff record what
+is owed and by when, then each repayment (a district's are refused: 403 city_decides); repaid
+money returns to the budget it was spent from, and the organization is told of both."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.chain import check_city_step
 from domain.errors import RuleViolation
 from domain.money import Money, parse_money
 from domain.payments import check_paid_on, check_recovery, check_repayment
@@ -86,6 +87,7 @@ async def open_recovery(
         app = await lock(conn, application_id, principal.districts)
         if app is None:
             raise not_found()
+        check_city_step(city_staff=principal.city)
         paid = await conn.fetchrow(Q.disbursement_of, application_id)
         if app["status"] != "disbursed" or paid is None:
             raise _not_paid()
@@ -134,6 +136,7 @@ async def record_repayment(
         app = await lock(conn, application_id, principal.districts)
         if app is None:
             raise not_found()
+        check_city_step(city_staff=principal.city)
         recovery = await conn.fetchrow(Q.recovery_of, application_id)
         if recovery is None:
             raise _no_recovery()

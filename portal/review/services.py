@@ -172,7 +172,9 @@ async def decide(
             frozenset(principal.roles),
         )
         chain = (await bound_of(conn, row)).definition.workflow.review_chain
-        check_scope(chain, Status(row["status"]), action, city_staff=principal.city)
+        check_scope(
+            chain, Status(row["status"]), action, row["district_code"], city_staff=principal.city
+        )
         check_decision(
             action,
             declared_no_conflict=data.declare_no_conflict,
@@ -329,19 +331,20 @@ async def queue(
     rows = await pool.fetch(sql, *args)
     if rows:  # an empty page cannot tell a refused token from an empty queue: it is read again
         caller.verified_by_statement()
-    # By position (the queue's columns: the summary's 13, then the version and the date the row
-    # entered its status); what rows of one status, version and date share is worked out once.
-    said: dict[tuple[str, str, int, dt.date], dict[str, Any]] = {}
+    # By position (the queue's columns: the summary's 13, then the version, the date the row
+    # entered its status and its district); what rows of one status, version and date share is
+    # worked out once (and of one district, for a submitted row: whose first review it awaits).
+    said: dict[tuple[str, str, int, dt.date, str], dict[str, Any]] = {}
     items = []
     for r in rows[:limit]:
-        key = (r[2], r[4], r[13], r[14])
+        key = (r[2], r[4], r[13], r[14], r[15] if r[2] == "submitted" else "")
         extra = said.get(key)
         if extra is None:
-            status, code, version, since = key
+            status, code, version, since, district = key
             chain, sla = await review_rules(pool, code, version)
             age = age_after(status, calendar.working_days_between(since, today), sla)
             extra = said[key] = {
-                "stage": stage_of(status, chain),
+                "stage": stage_of(status, chain, district),
                 "age_working_days": age.working_days,
                 "sla_working_days": age.sla,
                 "overdue": age.overdue,

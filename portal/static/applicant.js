@@ -315,18 +315,6 @@
     });
   }
 
-  // A refused form opens at its first error: the control it concerns, in view and focused.
-  function focusErrors() {
-    var first = document.querySelector('#app-form [aria-invalid="true"]');
-    if (first) {
-      first.scrollIntoView({ block: "center" });
-      first.focus({ preventScroll: true });
-      return;
-    }
-    var summary = document.querySelector(".error-summary:not([hidden])");
-    if (summary) { summary.focus(); }
-  }
-
   // ------------------------------------------------------------ a stock code another exchange numbers
   function listingCheck() {
     var note = document.getElementById("stock_code-warning");
@@ -358,7 +346,6 @@
     moneyEcho();
     documents();
     listingCheck();
-    focusErrors();
   }
 
   if (document.readyState === "loading") {

@@ -51,17 +51,24 @@ class StatisticsAdminController(Controller):
         responses=problems(401, 403, 422),
         summary="The backlog by stage, decisions per person, budget use",
         description=(
-            "Read live. Backlog: what waits in each stage, its median and longest wait in "
-            "working days, and (review and approval) how many wait longer than their program's "
-            "`review_sla_working_days`. Throughput: decisions per person in the last 30 days, "
-            "from the audit trail. Budgets: the year's allocation, reserved, spent and left."
+            "As of at most a minute ago (`as_of`). Backlog: what waits in each stage, its "
+            "median and longest wait in working days, and (review and approval) how many wait "
+            "longer than their program's `review_sla_working_days`. Throughput: decisions per "
+            "person in the last 30 days, from the audit trail. Budgets: the year's allocation, "
+            "reserved, spent and left."
         ),
     )
     async def staff_statistics(
         self, ctx: Ctx, request: AnyRequest, year: Year = None
     ) -> s.StaffStatistics:
         return await services.staff(
-            ctx.pool, ctx.clock.now(), ctx.today(), year, principal_of(request).scope()
+            ctx.pool,
+            ctx.redis,
+            ctx.staff_statistics,
+            ctx.clock.now(),
+            ctx.today(),
+            year,
+            principal_of(request).scope(),
         )
 
     @get(
@@ -76,6 +83,8 @@ class StatisticsAdminController(Controller):
     ) -> Response[bytes]:
         return await services.download(
             ctx.pool,
+            ctx.redis,
+            ctx.staff_statistics,
             ctx.clock.now(),
             ctx.today(),
             principal_of(request),
@@ -96,6 +105,8 @@ class StatisticsAdminController(Controller):
     ) -> Response[bytes]:
         return await services.download(
             ctx.pool,
+            ctx.redis,
+            ctx.staff_statistics,
             ctx.clock.now(),
             ctx.today(),
             principal_of(request),

@@ -1,6 +1,6 @@
 """Statistics: the public figures (money approved and paid by program, district and year; counts;
-time to payment), kept a minute (`cache.py`), and the staff's (backlog, throughput, budgets),
-read live. Every figure is an SQL aggregate (sql/queries/statistics.sql); Python only rolls the
+time to payment) and the staff's of each scope (backlog, throughput, budgets), each kept a minute
+(`cache.py`). Every figure is an SQL aggregate (sql/queries/statistics.sql); Python only rolls the
 few grouped rows up."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from portal.auth.principal import Principal
 from portal.exports.services import XLSX, audit_download
 from portal.programs import services as programs
 from portal.statistics import schemas as s
-from portal.statistics.cache import FiguresCache
+from portal.statistics.cache import PublicFigures, StaffFigures
 from portal.statistics.workbook import staff_tables, write_csv, write_xlsx
 from sql.calendar import load_calendar
 from sql.queries import Q
@@ -49,7 +49,7 @@ class _Sums:
 
 
 async def public(
-    pool: asyncpg.Pool, redis: Redis, cache: FiguresCache, now: dt.datetime
+    pool: asyncpg.Pool, redis: Redis, cache: PublicFigures, now: dt.datetime
 ) -> s.PublicStatistics:
     """The public figures as of at most about a minute ago."""
     return await cache.get(redis, now, lambda: compute_public(pool, now))
@@ -124,6 +124,22 @@ async def _titles(conn: asyncpg.Connection) -> dict[str, tuple[str, str]]:
 
 
 async def staff(
+    pool: asyncpg.Pool,
+    redis: Redis,
+    caches: StaffFigures,
+    now: dt.datetime,
+    today: dt.date,
+    year: int | None = None,
+    districts: list[str] | None = None,
+) -> s.StaffStatistics:
+    """The staff figures of a scope and year as of at most about a minute ago."""
+    year = year or today.year
+    return await caches.of(year, districts).get(
+        redis, now, lambda: compute_staff(pool, now, today, year, districts)
+    )
+
+
+async def compute_staff(
     pool: asyncpg.Pool,
     now: dt.datetime,
     today: dt.date,
@@ -206,6 +222,8 @@ _FILES = {"xlsx": ("statistics.xlsx", XLSX), "csv": ("statistics.csv", "text/csv
 
 async def download(
     pool: asyncpg.Pool,
+    redis: Redis,
+    caches: StaffFigures,
     now: dt.datetime,
     today: dt.date,
     principal: Principal,
@@ -214,7 +232,7 @@ async def download(
     year: int | None = None,
 ) -> Response[bytes]:
     """The staff figures as a workbook or a CSV file; on the audit trail before they leave."""
-    figures = await staff(pool, now, today, year, principal.scope())
+    figures = await staff(pool, redis, caches, now, today, year, principal.scope())
     name, media_type = _FILES[kind]
     await audit_download(pool, now, principal, name)
     tables = staff_tables(figures, language)

@@ -1,4 +1,4 @@
--- An audit event appended and sealed at less than half the cost (docs/PERFORMANCE.md, item 25).
+-- An audit event appended and sealed at less than half the cost (one UPDATE per batch).
 -- The chain, the hash and the rule that a row never changes but to be sealed once are as 0016
 -- left them.
 --

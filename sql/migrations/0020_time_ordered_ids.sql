@@ -1,5 +1,5 @@
--- New rows' ids are time-ordered (UUIDv7, RFC 9562) instead of random (v4) (docs/PERFORMANCE.md,
--- item 26). Every index keyed by an id then takes new entries at its right-hand end, in pages
+-- New rows' ids are time-ordered (UUIDv7, RFC 9562) instead of random (v4), for the indexes'
+-- sake. Every index keyed by an id then takes new entries at its right-hand end, in pages
 -- already in memory, instead of at a random page of the whole index: an application's id keys
 -- its own primary key, its lines' and, as text, the audit trail's entity index, which at
 -- millions of events no longer fits in shared buffers, so that each draft read a page from disk

@@ -21,9 +21,10 @@ RETURNING score;
 
 -- name: ranking_candidates
 -- Program $1's passed applications of the call of year $3 (its year in field $2, or the year
--- they were submitted in).
+-- they were submitted in), every district's: the call's budget is the city's, so the ranking is
+-- too (the caller shows a district's staff only their own).
 SELECT a.id, a.type, a.title, a.submitted_at, a.program_code, a.program_version, a.payload, a.filing_id,
-       a.org_id, o.name AS org_name,
+       a.org_id, a.district_code, o.name AS org_name,
        array(SELECT s.score FROM scores s WHERE s.application_id = a.id ORDER BY s.reviewer_id) AS scores
 FROM applications a JOIN organizations o ON o.id = a.org_id
 WHERE a.program_code = $1 AND a.status = 'reviewed'

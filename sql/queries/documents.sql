@@ -8,9 +8,6 @@ RETURNING id, org_id, filename, content_type, size_bytes, sha256, storage_key, c
 SELECT id, org_id, filename, content_type, size_bytes, sha256, storage_key, created_at
 FROM documents WHERE id = $1;
 
--- name: org_applies_in
-SELECT EXISTS (SELECT FROM applications WHERE org_id = $1 AND district_code = ANY($2::text[]));
-
 -- name: documents_owned
 -- The subset of the ids ($2) that belong to organization $1: attachments are checked with it.
 SELECT id FROM documents WHERE org_id = $1 AND id = ANY($2::uuid[]);

@@ -17,7 +17,9 @@ SELECT id, org_id, email, phone, language FROM users
 WHERE org_id = ANY($1::uuid[]) AND is_active;
 
 -- name: relay_staff_users
-SELECT u.id, u.email, u.phone, u.language, array_agg(r.role ORDER BY r.role) AS roles
+-- Active staff with their roles and scope (districts; none: the city's).
+SELECT u.id, u.email, u.phone, u.language, array_agg(r.role ORDER BY r.role) AS roles,
+       u.districts
 FROM users u JOIN user_roles r ON r.user_id = u.id
 WHERE u.org_id IS NULL AND u.is_active
 GROUP BY u.id
@@ -28,7 +30,7 @@ SELECT user_id, topic, channel, enabled FROM notification_preferences
 WHERE user_id = ANY($1::uuid[]) AND topic = ANY($2::text[]);
 
 -- name: relay_applications
-SELECT a.id, a.org_id, a.type, a.title, o.name AS org_name
+SELECT a.id, a.org_id, a.type, a.title, o.name AS org_name, a.district_code
 FROM applications a JOIN organizations o ON o.id = a.org_id
 WHERE a.id = ANY($1::uuid[]);
 
@@ -183,9 +185,11 @@ WHERE a.status = 'recognized' AND w.rule IS NOT NULL
 ORDER BY a.id;
 
 -- name: review_sla_candidates
--- Waiting for staff since before $1 (a cheap bound; working days are counted by the caller).
+-- Waiting for staff since before $1 (a cheap bound; working days are counted by the caller),
+-- with the review chain and district that say whose step it is (domain.stages.stage_of).
 SELECT a.id, a.org_id, a.type, a.program_code, a.reference, a.title, a.status, a.updated_at,
-       coalesce((pv.params->>'review_sla_working_days')::int, 5) AS sla
+       coalesce((pv.params->>'review_sla_working_days')::int, 5) AS sla,
+       pv.params->'workflow'->>'review_chain' AS chain, a.district_code
 FROM applications a
 JOIN program_versions pv ON pv.program_code = a.program_code AND pv.version = a.program_version
 WHERE a.status IN ('submitted', 'reviewed') AND a.updated_at < $1

@@ -55,3 +55,15 @@ FROM applications a
 LEFT JOIN disbursements d ON d.application_id = a.id
 LEFT JOIN recoveries r ON r.application_id = a.id
 WHERE a.org_id = $1 AND a.amount_approved_fen IS NOT NULL;
+
+-- name: org_in_scope
+-- Whether organization $1 is within districts $2 (NULL: the city's, all of them): registered in
+-- one, or with an application lodged in one (submitted at least once; a draft, however it ended,
+-- does not count: anyone may start one naming any district).
+SELECT EXISTS (
+    SELECT FROM organizations o
+    WHERE o.id = $1
+      AND ($2::text[] IS NULL OR o.district_code = ANY($2::text[])
+           OR EXISTS (SELECT FROM applications a
+                      WHERE a.org_id = o.id AND a.submitted_at IS NOT NULL
+                        AND a.district_code = ANY($2::text[]))));

@@ -45,6 +45,8 @@ def test_approval_reserves_the_district_share_from_the_applications_district() -
         (HONGSHAN, Money(600_000)),
         ("city", Money(400_000)),
     )
+    # A firm registered at the city's level (420100) has no district to pay its share.
+    assert reservations(award, "420100") == (("city", Money(1_000_000)),)
 
 
 def test_a_province_share_reserves_nothing_and_says_so() -> None:

@@ -9,10 +9,14 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from domain.clock import BUSINESS_TZ
 from portal.cli import main
 from portal.demo.cast import ORGS, PASSWORD, STAFF
 from portal.demo.sandbox import RefusedInProduction, load
 from portal.demo.story import CLAIM_PATH, FILING_TARGETS
+from sql.pool import create_pool
+from sql.priors import lapse_due
+from sql.publicity import close_due_batches
 from sql.settings import Settings
 
 
@@ -71,6 +75,27 @@ async def test_the_sandbox_has_every_program_in_every_status_and_loads_once(
         assert await conn.fetchval("SELECT count(*) FROM audit_events") == events
     finally:
         await conn.close()
+
+    # The README's training clock: ten days on, both publicity periods have ended and every award
+    # in them is confirmed but those under objection; fifty days on, the filings for next
+    # month's events that were never recognized have lapsed.
+    pool = await create_pool(db_url, min_size=1, max_size=2)
+    try:
+        held = await pool.fetchval(
+            "SELECT count(DISTINCT application_id) FROM objections WHERE status = 'open'"
+        )
+        later = dt.datetime.now(BUSINESS_TZ) + dt.timedelta(days=10)
+        assert await close_due_batches(pool, later.date(), later) > 0
+        left = await pool.fetchval("SELECT count(*) FROM applications WHERE status = 'publicized'")
+        assert left == held > 0
+        waiting = await pool.fetchval(
+            "SELECT count(*) FROM applications WHERE type = 'event_filing'"
+            " AND status IN ('submitted', 'reviewed', 'returned')"
+        )
+        later = dt.datetime.now(BUSINESS_TZ) + dt.timedelta(days=50)
+        assert waiting > 0 and await lapse_due(pool, later.date(), later) == waiting
+    finally:
+        await pool.close()
 
     # Everyone printed signs in with the printed password; every role is there.
     for email in [s.email for s in STAFF] + [o.email for o in ORGS]:

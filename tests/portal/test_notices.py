@@ -161,6 +161,7 @@ async def test_the_payment_advice_prints_what_finance_recorded(
     for printed in (
         "资金拨付通知书",
         claim["reference"],
+        ORG,
         "BK20260601-77",
         f"{clock.today().year}年{clock.today().month}月{clock.today().day}日",  # paid on
         "170万元",

@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
 from tests.factories import bearer
-from tests.portal.conftest import concurrently
+from tests.portal.conftest import StaffFactory, concurrently
 from tests.portal.flows import lodge_objection, ok, publicized_claim
 from workers.scheduled import close_publicity
 
@@ -311,3 +311,40 @@ async def test_an_announcement_takes_at_most_twenty_objections_in_ten_minutes(
     assert (r.status_code, r.json()["code"]) == (429, "too_many_requests")
     clock.advance(dt.timedelta(minutes=11))
     assert _from(client, "10.9.9.9", claim["id"], forwarded="198.51.100.99").status_code == 201
+
+
+async def test_a_districts_approver_resolves_no_objection_the_city_does(
+    client: AsyncTestClient,
+    team: dict[str, Any],
+    claim: dict[str, Any],
+    staff: StaffFactory,
+    pool: asyncpg.Pool,
+) -> None:
+    """Resolving is the city's, whichever way it is asked: as for upholding by a decision."""
+    objection = await ok(await lodge_objection(client, claim["id"]), 201)
+    district = await pool.fetchval(
+        "SELECT district_code FROM applications WHERE id = $1::uuid", claim["id"]
+    )
+    local = await staff("approver", "reviewer", districts=(district,))
+    seen = await ok(await client.get(f"{OBJECTIONS}/{objection['id']}", headers=bearer(local)))
+    assert seen["status"] == "open"  # theirs to see
+    for outcome in ("dismissed", "upheld"):
+        r = await resolve(client, local, objection["id"], outcome, "区级意见")
+        assert (r.status_code, r.json()["code"]) == (403, "city_decides"), outcome
+        assert "此环节由市级办理" in r.json()["detail"]
+    r = await client.post(
+        f"/api/v1/admin/applications/{claim['id']}/decisions",
+        json={"action": "uphold_objection", "comment": "区级意见", "declare_no_conflict": True},
+        headers=bearer(local),
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "city_decides")
+    assert (
+        await pool.fetchval("SELECT status FROM objections WHERE id = $1::uuid", objection["id"])
+        == "open"
+    )
+    app = await get_app(client, team["approver"], claim["id"])
+    assert app["status"] == "publicized" and app["award"] is not None
+
+    done = await ok(await resolve(client, team["approver"], objection["id"], "upheld", "属实"))
+    assert done["status"] == "upheld"
+    assert (await get_app(client, team["approver"], claim["id"]))["status"] == "submitted"

@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
 from tests.factories import bearer
-from tests.portal.conftest import concurrently
+from tests.portal.conftest import StaffFactory, concurrently
 from tests.portal.flows import (
     PAYEE,
     approved_claim,
@@ -389,3 +389,41 @@ async def test_finance_sees_the_payee_in_both_exports(
     head = sheet.rows[0]
     [line] = [x for x in sheet.rows[1:] if x[head.index("id")] == claim["id"]]
     assert line[head.index("payee_account_no")] == PAYEE["account_no"]
+
+
+async def test_a_districts_finance_pays_nothing_the_city_pays(
+    client: AsyncTestClient,
+    team: dict[str, Any],
+    staff: StaffFactory,
+    clock: FrozenClock,
+    pool: asyncpg.Pool,
+) -> None:
+    claims = await confirmed(client, clock, team, pool, 2)
+    district = await pool.fetchval(
+        "SELECT district_code FROM applications WHERE id = $1::uuid", claims[0]["id"]
+    )
+    local = await staff("finance", districts=(district,))
+    due = await ok(await client.get(DUE, headers=bearer(local)))
+    assert {i["application_id"] for i in due["items"]} == {c["id"] for c in claims}  # theirs
+    r = await client.post(
+        f"/api/v1/admin/applications/{claims[0]['id']}/disbursements",
+        json={k: v for k, v in item(claims[0], clock).items() if k != "application_id"},
+        headers=bearer(local),
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "city_decides")
+    body = {"items": [item(c, clock) for c in claims]}
+    r = await client.post(BATCHES, json=body, headers=bearer(local))
+    assert (r.status_code, r.json()["code"]) == (403, "city_decides")
+    assert "此环节由市级办理" in r.json()["detail"]
+    assert await pool.fetchval("SELECT count(*) FROM disbursements") == 0
+    assert await pool.fetchval("SELECT count(*) FROM payment_batches") == 0
+    assert await spent(client, team["admin"]) == "0.00"
+    for c in claims:
+        got = await ok(
+            await client.get(f"/api/v1/applications/{c['id']}", headers=bearer(team["applicant"]))
+        )
+        assert got["status"] == "confirmed"
+
+    batch = await ok(await client.post(BATCHES, json=body, headers=bearer(team["finance"])), 201)
+    assert (batch["count"], batch["total"]) == (2, "3400000.00")
+    assert await spent(client, team["admin"]) == "3400000.00"

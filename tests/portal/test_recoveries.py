@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.clock import FrozenClock
 from tests.factories import bearer
-from tests.portal.conftest import concurrently
+from tests.portal.conftest import StaffFactory, concurrently
 from tests.portal.flows import create, decide, ok, submit
 from tests.portal.test_ipo import overseas
 
@@ -212,3 +212,49 @@ async def test_concurrent_repayments_never_pass_what_is_owed(
     assert sorted(r.status_code for r in responses) == [201] * 3 + [422] * 7
     assert await pool.fetchval("SELECT repaid_fen FROM recoveries") == 90000
     assert (await budget(client, team["admin"]))["spent"] == "5999100.00"
+
+
+async def test_a_districts_staff_follow_up_and_recover_nothing_the_city_does(
+    client: AsyncTestClient,
+    team: dict[str, Any],
+    paid: str,
+    staff: StaffFactory,
+    clock: FrozenClock,
+    pool: asyncpg.Pool,
+) -> None:
+    district = await pool.fetchval(
+        "SELECT district_code FROM applications WHERE id = $1::uuid", paid
+    )
+    local = bearer(await staff("finance", "admin", districts=(district,)))
+    due_on = (clock.today() + dt.timedelta(days=60)).isoformat()
+    follow_up = {"year": 2028, "raised_total": "100000000.00", "invested_in_wuhan": "10.00"}
+    opened = {"amount": "1500000.00", "due_on": due_on, "reason": "2027年度在汉投资比例70%"}
+    repaid = {"amount": "1.00", "paid_on": clock.today().isoformat(), "reference": "R"}
+    url = f"/api/v1/admin/applications/{paid}/follow-ups"
+
+    async def refused(url: str, body: dict[str, Any]) -> None:
+        r = await client.post(url, json=body, headers=local)
+        assert (r.status_code, r.json()["code"]) == (403, "city_decides"), url
+        assert "此环节由市级办理" in r.json()["detail"]
+
+    async def state() -> list[Any]:
+        return [
+            await pool.fetchval(f"SELECT count(*) FROM {t}")
+            for t in ("follow_ups", "recoveries", "repayments")
+        ] + [(await budget(client, team["admin"]))["spent"]]
+
+    before = await state()
+    assert before == [1, 0, 0, AWARD]  # the 2027 follow-up, by the city's finance
+    await refused(url, follow_up)
+    await refused(recovery_url(paid), opened)
+    assert await state() == before
+    await ok(
+        await client.post(recovery_url(paid), json=opened, headers=bearer(team["finance"])), 201
+    )
+    await refused(f"{recovery_url(paid)}/repayments", repaid)
+    assert await state() == [1, 1, 0, AWARD]
+
+    fin = bearer(team["finance"])
+    await ok(await client.post(f"{recovery_url(paid)}/repayments", json=repaid, headers=fin), 201)
+    assert (await ok(await client.post(url, json=follow_up, headers=fin), 201))["recovery_due"]
+    assert await state() == [2, 1, 1, "5999999.00"]

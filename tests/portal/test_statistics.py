@@ -17,9 +17,10 @@ from redis.asyncio import Redis
 from domain.clock import FrozenClock
 from portal.accounts import services as accounts
 from portal.accounts.schemas import StaffUserIn
-from portal.statistics.cache import FiguresCache
+from portal.statistics.cache import PublicFigures
 from portal.statistics.schemas import PaymentTime, PublicStatistics, Tally
 from tests.factories import PASSWORD, bearer, make_uscc, register, token
+from tests.portal.conftest import StaffFactory
 from tests.portal.flows import (
     ENDS,
     create,
@@ -201,6 +202,25 @@ async def test_the_public_figures_are_kept_a_minute_and_say_as_of_when(
     assert again["as_of"] != first["as_of"]
 
 
+async def test_the_staff_figures_are_kept_a_minute_for_each_scope(
+    client: AsyncTestClient, clock: FrozenClock, people: dict[str, Any], staff: StaffFactory
+) -> None:
+    def waiting(figures: dict[str, Any]) -> int:
+        return next(b["count"] for b in figures["backlog"]["stages"] if b["stage"] == "submitted")
+
+    await _award(client, people, people["applicant"], 1, "submit")  # a 武昌区 firm's
+    city = await ok(await client.get(STAFF, headers=bearer(people["auditor"])))
+    qiaokou = await staff("reviewer", districts=("420104",))
+    assert waiting(city) == 1
+    assert waiting(await ok(await client.get(STAFF, headers=bearer(qiaokou)))) == 0  # its own
+    await _award(client, people, people["applicant"], 2, "submit")
+    clock.advance(dt.timedelta(seconds=59))
+    assert await ok(await client.get(STAFF, headers=bearer(people["auditor"]))) == city
+    clock.advance(dt.timedelta(seconds=2))
+    again = await ok(await client.get(STAFF, headers=bearer(people["auditor"])))
+    assert waiting(again) == 2 and again["as_of"] != city["as_of"]
+
+
 def _figures(at: dt.datetime) -> PublicStatistics:
     nothing = Tally(approved="0.00", approved_count=0, paid="0.00", paid_count=0)
     return PublicStatistics(
@@ -217,7 +237,7 @@ def _figures(at: dt.datetime) -> PublicStatistics:
 
 async def test_without_redis_each_process_keeps_its_own_figures_a_minute() -> None:
     dead = Redis.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=0.2)
-    cache = FiguresCache()
+    cache = PublicFigures()
     computed: list[dt.datetime] = []
     now = dt.datetime(2026, 5, 27, 2, 0, tzinfo=dt.UTC)
 

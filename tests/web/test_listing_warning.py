@@ -62,5 +62,6 @@ async def test_a_star_code_on_shenzhen_is_questioned_for_the_firm_and_the_review
     await staff_sign_in(client, reviewer)
     page = (await client.get(f"/console/applications/{wrong['id']}")).text
     assert len(warnings_on(page)) == 1 and "属于上海证券交易所" in warnings_on(page)[0]
+    assert "辅导备案 2025-06-01" in page and "tutoring" not in page  # stages by name
     r = await client.get(f"/api/v1/applications/{right['id']}", headers=bearer(org["token"]))
     assert r.json()["payload"]["stock_code"] == "688982"

@@ -1,4 +1,6 @@
-"""Users and roles, dead letters, and the audit log with its verify result."""
+"""Users and roles, dead letters, and the audit log with its verify result: all the city's
+(`city_staff`). The log holds every district's trail (organizations, users, documents as well as
+applications), so a district's auditor or admin reads none of it rather than a filtered part."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from litestar.response import Redirect, Template
 from domain.districts import WUHAN_DISTRICTS
 from portal.accounts import schemas as account_schemas
 from portal.accounts import services as accounts
-from portal.auth.guards import principal_of
+from portal.auth.guards import city_staff, principal_of
 from portal.context import Ctx
 from portal.i18n import language_of
 from portal.notifications import services as notifications
@@ -32,11 +34,11 @@ class AdminPages:
 
     # ------------------------------------------------------------------ users
 
-    @get("/users", guards=[ADMIN_ONLY])
+    @get("/users", guards=[ADMIN_ONLY, city_staff])
     async def users(self, ctx: Ctx, request: AnyRequest) -> Template:
         return await _users_page(ctx, request)
 
-    @post("/users", status_code=303, guards=[ADMIN_ONLY])
+    @post("/users", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def create_user(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
         form = await read_form(request)
         roles = [r for r in form.getall("roles", []) if isinstance(r, str)]
@@ -73,7 +75,7 @@ class AdminPages:
             )
         return see_other("/console/users?done=created")
 
-    @post("/users/{user_id:uuid}/roles", status_code=303, guards=[ADMIN_ONLY])
+    @post("/users/{user_id:uuid}/roles", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def set_roles(
         self, ctx: Ctx, request: AnyRequest, user_id: FromPath[UUID]
     ) -> Redirect | Template:
@@ -94,7 +96,7 @@ class AdminPages:
             )
         return see_other("/console/users?done=roles")
 
-    @post("/users/{user_id:uuid}/districts", status_code=303, guards=[ADMIN_ONLY])
+    @post("/users/{user_id:uuid}/districts", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def set_districts(
         self, ctx: Ctx, request: AnyRequest, user_id: FromPath[UUID]
     ) -> Redirect | Template:
@@ -115,7 +117,7 @@ class AdminPages:
             )
         return see_other("/console/users?done=scope")
 
-    @post("/users/{user_id:uuid}/active", status_code=303, guards=[ADMIN_ONLY])
+    @post("/users/{user_id:uuid}/active", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def set_active(
         self, ctx: Ctx, request: AnyRequest, user_id: FromPath[UUID]
     ) -> Redirect | Template:
@@ -137,7 +139,7 @@ class AdminPages:
 
     # ------------------------------------------------------------------ dead letters
 
-    @get("/dead-letters", guards=[ADMIN_ONLY])
+    @get("/dead-letters", guards=[ADMIN_ONLY, city_staff])
     async def dead_letters(
         self,
         ctx: Ctx,
@@ -146,7 +148,7 @@ class AdminPages:
     ) -> Template:
         return await _dead_page(ctx, request, cursor)
 
-    @post("/dead-letters/{delivery_id:int}/retry", status_code=303, guards=[ADMIN_ONLY])
+    @post("/dead-letters/{delivery_id:int}/retry", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def retry(
         self, ctx: Ctx, request: AnyRequest, delivery_id: FromPath[int]
     ) -> Redirect | Template:
@@ -165,7 +167,7 @@ class AdminPages:
 
     # ------------------------------------------------------------------ audit
 
-    @get("/audit", guards=[AUDIT_READERS])
+    @get("/audit", guards=[AUDIT_READERS, city_staff])
     async def audit_log(
         self,
         ctx: Ctx,
@@ -192,7 +194,7 @@ class AdminPages:
             filters={"entity_type": entity_type or "", "entity_id": entity_id or ""},
         )
 
-    @get("/audit/verify", guards=[AUDIT_READERS])
+    @get("/audit/verify", guards=[AUDIT_READERS, city_staff])
     async def audit_verify(self, ctx: Ctx, request: AnyRequest) -> Template:
         """The chain's check (as `portal audit verify`), loaded by htmx after the page."""
         async with ctx.pool.acquire() as conn:

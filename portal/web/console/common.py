@@ -37,8 +37,17 @@ SECTIONS: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
 )
 
 
+# The city's alone (portal.auth.guards.city_staff): a district's staff are not offered them.
+CITY_SECTIONS = frozenset({"/console/users", "/console/dead-letters", "/console/audit"})
+
+
 def sections_for(principal: Principal) -> list[tuple[str, str]]:
-    return [(p, key) for p, key, roles in SECTIONS if roles is None or principal.has_any(*roles)]
+    return [
+        (p, key)
+        for p, key, roles in SECTIONS
+        if (roles is None or principal.has_any(*roles))
+        and (principal.city or p not in CITY_SECTIONS)
+    ]
 
 
 def render(request: AnyRequest, name: str, *, status_code: int = 200, **context: Any) -> Template:

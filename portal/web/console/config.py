@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from domain.accounts import Role
 from domain.errors import RuleViolation
-from portal.auth.guards import has_role, principal_of
+from portal.auth.guards import city_staff, has_role, principal_of
 from portal.calendar import schemas as calendar_schemas
 from portal.calendar import services as calendar
 from portal.calls import schemas as call_schemas
@@ -38,7 +38,7 @@ class ConfigPages:
     async def calls(self, ctx: Ctx, request: AnyRequest) -> Template:
         return await _calls_page(ctx, request)
 
-    @post("/calls", status_code=303, guards=[ADMIN_ONLY])
+    @post("/calls", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def put_call(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
         form = await read_form(request)
         program, year = text(form, "program"), text(form, "year")
@@ -118,7 +118,7 @@ class ConfigPages:
     async def exchanges(self, ctx: Ctx, request: AnyRequest) -> Template:
         return await _exchanges_page(ctx, request)
 
-    @post("/exchanges", status_code=303, guards=[ADMIN_ONLY])
+    @post("/exchanges", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def put_exchange(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
         form = await read_form(request)
         code = text(form, "code").upper()
@@ -156,7 +156,7 @@ class ConfigPages:
     async def calendar_year(self, ctx: Ctx, request: AnyRequest, year: Year = None) -> Template:
         return await _calendar_page(ctx, request, year or ctx.today().year)
 
-    @post("/calendar", status_code=303, guards=[ADMIN_ONLY])
+    @post("/calendar", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def put_day(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
         form = await read_form(request)
         raw_day = text(form, "day")
@@ -186,7 +186,7 @@ class ConfigPages:
             )
         return see_other(f"/console/calendar?year={day.year}&done=1")
 
-    @post("/calendar/{day:date}/delete", status_code=303, guards=[ADMIN_ONLY])
+    @post("/calendar/{day:date}/delete", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def delete_day(self, ctx: Ctx, request: AnyRequest, day: FromPath[dt.date]) -> Redirect:
         await calendar.delete_day(ctx.pool, ctx.clock.now(), principal_of(request), day)
         return see_other(f"/console/calendar?year={day.year}&done=1")
@@ -253,7 +253,9 @@ async def _ranking_page(
     errors: Errors | None = None,
     selection: call_schemas.SelectionOut | None = None,
 ) -> Template:
-    ranking = await call_service.ranking(ctx.pool, program, year, ctx.today())
+    ranking = await call_service.ranking(
+        ctx.pool, program, year, ctx.today(), principal_of(request)
+    )
     return render(
         request,
         "ranking.html",

@@ -18,7 +18,7 @@ from domain.definition import words
 from domain.definition.award import rule_text
 from domain.definition.model import ALREADY_PAID, Definition
 from domain.errors import RuleViolation
-from portal.auth.guards import principal_of
+from portal.auth.guards import city_staff, principal_of
 from portal.bodies import MAX_DEPTH, too_deep
 from portal.context import Context, Ctx
 from portal.errors import ProblemError
@@ -153,7 +153,7 @@ class ProgramPages:
     async def programs_list(self, ctx: Ctx, request: AnyRequest) -> Template:
         return await _list_page(ctx, request)
 
-    @post("/programs", status_code=303, guards=[ADMIN_ONLY])
+    @post("/programs", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def create_program(self, ctx: Ctx, request: AnyRequest) -> Redirect | Template:
         form = await read_form(request)
         submitted = {k: text(form, k) for k in form}
@@ -188,7 +188,7 @@ class ProgramPages:
     ) -> Template:
         return await _program_page(ctx, request, code)
 
-    @post("/programs/{code:str}/versions", status_code=303, guards=[ADMIN_ONLY])
+    @post("/programs/{code:str}/versions", status_code=303, guards=[ADMIN_ONLY, city_staff])
     async def add_version(
         self, ctx: Ctx, request: AnyRequest, code: FromPath[str]
     ) -> Redirect | Template:
@@ -223,7 +223,11 @@ class ProgramPages:
     ) -> Template:
         return await _version_page(ctx, request, code, version, against=against)
 
-    @post("/programs/{code:str}/versions/{version:int}", status_code=303, guards=[ADMIN_ONLY])
+    @post(
+        "/programs/{code:str}/versions/{version:int}",
+        status_code=303,
+        guards=[ADMIN_ONLY, city_staff],
+    )
     async def save_draft(
         self, ctx: Ctx, request: AnyRequest, code: FromPath[str], version: FromPath[Version]
     ) -> Redirect | Template:
@@ -259,7 +263,7 @@ class ProgramPages:
     @post(
         "/programs/{code:str}/versions/{version:int}/publish",
         status_code=303,
-        guards=[ADMIN_ONLY],
+        guards=[ADMIN_ONLY, city_staff],
     )
     async def publish(
         self, ctx: Ctx, request: AnyRequest, code: FromPath[str], version: FromPath[Version]

@@ -25,7 +25,13 @@ class StatisticsPages:
     @get("/statistics")
     async def statistics_page(self, ctx: Ctx, request: AnyRequest, year: Year = None) -> Template:
         figures = await statistics.staff(
-            ctx.pool, ctx.clock.now(), ctx.today(), year, principal_of(request).scope()
+            ctx.pool,
+            ctx.redis,
+            ctx.staff_statistics,
+            ctx.clock.now(),
+            ctx.today(),
+            year,
+            principal_of(request).scope(),
         )
         return render(
             request, "statistics.html", stats=figures, sla_stages={str(s) for s in SLA_STAGES}
@@ -47,6 +53,8 @@ class StatisticsPages:
 async def _download(ctx: Ctx, request: AnyRequest, kind: str, year: int | None) -> Response[bytes]:
     return await statistics.download(
         ctx.pool,
+        ctx.redis,
+        ctx.staff_statistics,
         ctx.clock.now(),
         ctx.today(),
         principal_of(request),

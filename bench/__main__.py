@@ -332,7 +332,7 @@ def _measure_portal(
             connections=STATS_CONNECTIONS,
         )
         out["staff_stats"] = measure(
-            "staff statistics (live)",
+            "staff statistics",
             srv,
             fx.staff_stats,
             args,
@@ -546,7 +546,7 @@ def summary(report: dict[str, Any], args: argparse.Namespace) -> list[str]:
             st = portal["staff_stats"]["median"]
             check(
                 st["p99_ms"] <= TARGET_STATS_P99,
-                f"{asgi} {w} worker(s): staff statistics (live) p99 {st['p99_ms']:.1f} ms "
+                f"{asgi} {w} worker(s): staff statistics p99 {st['p99_ms']:.1f} ms "
                 f"at {report['rows']:,} rows, {STATS_CONNECTIONS} connections "
                 f"(target ≤ {TARGET_STATS_P99:.0f}), {st['rps']:.0f} req/s",
             )

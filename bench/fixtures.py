@@ -169,6 +169,6 @@ async def load(url: str, meta: Seeded, *, samples: int = 500, seed: int = 8) -> 
             Request("GET", "/statistics", {"Accept-Language": language})
             for language in ("zh-CN", "en")
         ],
-        # The staff's figures, read live: the backlog by stage and age, a month's decisions.
+        # The staff's figures (the city's scope): the backlog by stage and age, a month's decisions.
         staff_stats=[Request("GET", "/api/v1/admin/statistics", _bearer(STAFF_TOKEN))],
     )

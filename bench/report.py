@@ -18,7 +18,7 @@ ROWS = [
     ("queue", "work queue (status + program, keyset)"),
     ("queue_8", "work queue, 8 connections"),
     ("stats", "public statistics page, 8 connections"),
-    ("staff_stats", "staff statistics (live), 8 connections"),
+    ("staff_stats", "staff statistics, 8 connections"),
 ]
 FLOOR = {"post": "post", "claim": "claim", "get": "get", "queue": "queue"}
 PRODUCTION = "granian"  # what `portal serve` runs (uvicorn before 2026-11-29)

@@ -84,12 +84,18 @@ def age_of(
     return age_after(status, calendar.working_days_between(since, today), sla)
 
 
+def limit_of(status: str, sla: int | None) -> int | None:
+    """The working days an application may wait in `status` under its program's limit `sla`
+    (None: the default); None where the stage has no limit."""
+    if status not in SLA_STAGES:
+        return None
+    return DEFAULT_SLA if sla is None else sla
+
+
 def age_after(status: str, days: int, sla: int | None) -> Age:
     """An age of `days` working days against the program's limit where the stage has one."""
-    if status not in SLA_STAGES:
-        return Age(days, None, False)
-    limit = DEFAULT_SLA if sla is None else sla
-    return Age(days, limit, days > limit)
+    limit = limit_of(status, sla)
+    return Age(days, limit, limit is not None and days > limit)
 
 
 def responsible(

@@ -13,6 +13,7 @@ import asyncpg
 
 from domain.accounts import STAFF_ROLES
 from domain.budgets import reservations
+from domain.calendar import WorkCalendar
 from domain.chain import check_scope
 from domain.clock import business_date
 from domain.definition.award import Award
@@ -20,7 +21,7 @@ from domain.errors import RuleViolation
 from domain.lifecycle import Action, Status, check_decision, next_status
 from domain.money import Money, parse_money
 from domain.review import ReviewedLine, check_scores, review_lines
-from domain.stages import DEFAULT_SLA, MOST_SLA, age_after, overdue_cutoffs, stage_of
+from domain.stages import DEFAULT_SLA, MOST_SLA, limit_of, overdue_cutoffs, stage_of
 from portal.applications import schemas as s
 from portal.applications.types import StoredLine, lines_from_rows
 from portal.applications.views import (
@@ -276,6 +277,24 @@ _CALLER_PARAMS = 3  # work_queue_caller's: the token digest, the time, the roles
 _STAFF_ROLES = sorted(role.value for role in STAFF_ROLES)  # what the route's guard requires
 
 
+class _Ages:
+    """Working days from a date to today, per date, kept while the calendar and today hold: a
+    page's rows entered their status on many dates, and pages repeat them."""
+
+    def __init__(self) -> None:
+        self._calendar: WorkCalendar | None = None
+        self._today: dt.date | None = None
+        self._days: dict[dt.date, int] = {}
+
+    def counting(self, calendar: WorkCalendar, today: dt.date) -> dict[dt.date, int]:
+        if calendar is not self._calendar or today != self._today or len(self._days) > 20_000:
+            self._calendar, self._today, self._days = calendar, today, {}
+        return self._days
+
+
+_AGES = _Ages()
+
+
 @lru_cache(maxsize=128)
 def _queue_sql(present: tuple[bool, ...], after: bool, limit: int, overdue: bool = False) -> str:
     """The work-queue statement for this combination of filters (see Q.work_queue).
@@ -331,25 +350,35 @@ async def queue(
     rows = await pool.fetch(sql, *args)
     if rows:  # an empty page cannot tell a refused token from an empty queue: it is read again
         caller.verified_by_statement()
-    # By position (the queue's columns: the summary's 13, then the version, the date the row
-    # entered its status and its district); what rows of one status, version and date share is
-    # worked out once (and of one district, for a submitted row: whose first review it awaits).
-    said: dict[tuple[str, str, int, dt.date, str], dict[str, Any]] = {}
+    # By position (the queue's columns: the summary's 13, then the version and the district). A
+    # row's stage and limit follow from its status, version and (a submitted row's: whose first
+    # review it awaits) district, worked out once a page; its age from the business date it
+    # entered its status (updated_at's) alone, counted once a process while the calendar holds.
+    plans: dict[tuple[str, str, int, str], tuple[str | None, int | None]] = {}
+    ages = _AGES.counting(calendar, today)
     items = []
     for r in rows[:limit]:
-        key = (r[2], r[4], r[13], r[14], r[15] if r[2] == "submitted" else "")
-        extra = said.get(key)
-        if extra is None:
-            status, code, version, since, district = key
-            chain, sla = await review_rules(pool, code, version)
-            age = age_after(status, calendar.working_days_between(since, today), sla)
-            extra = said[key] = {
-                "stage": stage_of(status, chain, district),
-                "age_working_days": age.working_days,
-                "sla_working_days": age.sla,
-                "overdue": age.overdue,
-            }
-        items.append(summary_as(r, QueueItem, **extra))
+        status = r[2]
+        key = (status, r[4], r[13], r[14] if status == "submitted" else "")
+        plan = plans.get(key)
+        if plan is None:
+            chain, sla = await review_rules(pool, key[1], key[2])
+            plan = plans[key] = (stage_of(status, chain, key[3]), limit_of(status, sla))
+        stage, most = plan
+        since = business_date(r[9])
+        waited = ages.get(since)
+        if waited is None:
+            waited = ages[since] = calendar.working_days_between(since, today)
+        items.append(
+            summary_as(
+                r,
+                QueueItem,
+                stage=stage,
+                age_working_days=waited,
+                sla_working_days=most,
+                overdue=most is not None and waited > most,
+            )
+        )
     more = len(rows) > limit
     return QueuePage(
         items, encode_cursor(rows[limit - 1]["created_at"], rows[limit - 1]["id"]) if more else None

@@ -148,22 +148,20 @@ LIMIT $4;
 -- (a single statement with "$1 IS NULL OR …" for every filter has a generic plan that scans the
 -- table). The organization comes from a scalar subquery rather than a join: a one-table query is
 -- planned in half the time. After the summary's columns: the program's version, whose review
--- chain and limit (portal.programs.forms.review_rules) give the item's stage and age, the
--- business date it entered its status (from which its age is counted), and its district (whose
--- first review it may wait for).
+-- chain and limit (portal.programs.forms.review_rules) give the item's stage and age (counted
+-- from updated_at, when it entered its status), and its district (whose first review it may
+-- wait for).
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
        a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, a.org_id,
        (SELECT o.name FROM organizations o WHERE o.id = a.org_id) AS org_name,
-       a.program_version, (a.updated_at AT TIME ZONE 'Asia/Shanghai')::date AS since,
-       a.district_code
+       a.program_version, a.district_code
 FROM applications a
 
 -- name: work_queue_search
 -- work_queue when the text filter (which reads the organization too) is given.
 SELECT a.id, a.type, a.status, a.reference, a.program_code, a.title, a.amount_requested_fen,
        a.amount_approved_fen, a.created_at, a.updated_at, a.submitted_at, a.org_id, o.name AS org_name,
-       a.program_version, (a.updated_at AT TIME ZONE 'Asia/Shanghai')::date AS since,
-       a.district_code
+       a.program_version, a.district_code
 FROM applications a JOIN organizations o ON o.id = a.org_id
 
 -- name: work_queue_caller

@@ -1,4 +1,4 @@
-"""The bench's `stats` scenario (the public page and the staff's live figures): run by default
+"""The bench's `stats` scenario (the public page and the staff's figures): run by default
 and alone with `--only stats`, at 8 connections, each p99 held to 200 ms in the summary and shown
 in the report; the seeded database records the payments of its disbursed awards (the figures
 read them), once."""
@@ -43,7 +43,7 @@ def test_the_stats_scenario_is_held_to_200_ms_at_the_99th_percentile() -> None:
         "8 connections (target ≤ 200), 900 req/s"
     ) in met
     assert (
-        "  [ok] granian 1 worker(s): staff statistics (live) p99 120.0 ms at 1,000,000 rows, "
+        "  [ok] granian 1 worker(s): staff statistics p99 120.0 ms at 1,000,000 rows, "
         "8 connections (target ≤ 200), 900 req/s"
     ) in met
     assert met[-1] == "  all targets met"

@@ -49,21 +49,7 @@ async def test_a_district_staff_member_reaches_only_their_districts_applications
 
     # The other district's claim in publicity, under an objection, by the city's staff.
     city = {role: await staff(role) for role in EVERY_ROLE}
-    await ok(
-        await client.put(
-            "/api/v1/admin/budgets/vertical-model/2026",
-            json={"allocated": "50000000.00"},
-            headers=bearer(city["admin"]),
-        )
-    )
-    await ok(await decide(client, city["reviewer"], theirs["id"], "pass"))
-    await ok(await decide(client, city["approver"], theirs["id"], "approve"))
-    batch = {"application_ids": [theirs["id"]], "starts_on": clock.today().isoformat()}
-    r = await client.post(
-        "/api/v1/admin/publicity-batches", json=batch, headers=bearer(city["admin"])
-    )
-    await ok(r, 201)
-    await ok(await lodge_objection(client, theirs["id"]), 201)
+    await _objected(client, city, theirs["id"], clock)
     objection = (
         await client.get("/api/v1/admin/objections", headers=bearer(city["reviewer"]))
     ).json()["items"][0]["id"]
@@ -504,13 +490,11 @@ SCOPED_BY_ID = {  # 404 not_found (403 forbidden to a role the route's guard ref
 ID_PARAMS = ("{application_id}", "{document_id}", "{org_id}", "{objection_id}", "{batch_id}")
 
 
-async def test_every_route_by_id_hides_another_districts_from_each_role(
-    client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool, clock: FrozenClock
-) -> None:
-    there = await register(client, uscc=make_uscc(HONGSHAN), name="武汉洪山巡检科技有限公司")
-    claim = await _claim(client, there, "洪山巡检模型")
-    await create(client, there["token"], filing_body(district=WUCHANG))  # a draft in 武昌
-    city = {role: await staff(role) for role in ("reviewer", "approver", "admin")}
+async def _objected(
+    client: AsyncTestClient, city: dict[str, str], claim_id: str, clock: FrozenClock
+) -> str:
+    """A vertical-model claim passed, approved and announced by the city's staff, then objected
+    to; returns its publicity batch's id."""
     await ok(
         await client.put(
             "/api/v1/admin/budgets/vertical-model/2026",
@@ -518,14 +502,25 @@ async def test_every_route_by_id_hides_another_districts_from_each_role(
             headers=bearer(city["admin"]),
         )
     )
-    await ok(await decide(client, city["reviewer"], claim["id"], "pass"))
-    await ok(await decide(client, city["approver"], claim["id"], "approve"))
-    batch = {"application_ids": [claim["id"]], "starts_on": clock.today().isoformat()}
+    await ok(await decide(client, city["reviewer"], claim_id, "pass"))
+    await ok(await decide(client, city["approver"], claim_id, "approve"))
+    batch = {"application_ids": [claim_id], "starts_on": clock.today().isoformat()}
     r = await client.post(
         "/api/v1/admin/publicity-batches", json=batch, headers=bearer(city["admin"])
     )
-    batch_id = (await ok(r, 201))["id"]
-    await ok(await lodge_objection(client, claim["id"]), 201)
+    batch_id: str = (await ok(r, 201))["id"]
+    await ok(await lodge_objection(client, claim_id), 201)
+    return batch_id
+
+
+async def test_every_route_by_id_hides_another_districts_from_each_role(
+    client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    there = await register(client, uscc=make_uscc(HONGSHAN), name="武汉洪山巡检科技有限公司")
+    claim = await _claim(client, there, "洪山巡检模型")
+    await create(client, there["token"], filing_body(district=WUCHANG))  # a draft in 武昌
+    city = {role: await staff(role) for role in ("reviewer", "approver", "admin")}
+    batch_id = await _objected(client, city, claim["id"], clock)
     objection = await pool.fetchval("SELECT id::text FROM objections")
     ids = {
         "application_id": claim["id"],

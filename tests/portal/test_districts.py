@@ -23,7 +23,7 @@ EVERY_ROLE = ("reviewer", "approver", "finance", "admin", "auditor")
 WUCHANG, HONGSHAN, HANYANG = "420106", "420111", "420105"
 
 
-async def _claim(client: AsyncTestClient, org: dict[str, Any], name: str) -> dict[str, Any]:
+async def district_claim(client: AsyncTestClient, org: dict[str, Any], name: str) -> dict[str, Any]:
     docs = await attach(client, org["token"], "certificate", "audit_report", "evidence")
     claim = await create(client, org["token"], model_claim(name, documents=docs))
     await ok(await submit(client, org["token"], claim["id"]))
@@ -35,8 +35,8 @@ async def test_a_district_staff_member_reaches_only_their_districts_applications
 ) -> None:
     here = await register(client, uscc=make_uscc(WUCHANG), name="武汉武昌本区科技有限公司")
     there = await register(client, uscc=make_uscc(HONGSHAN), name="武汉洪山他区科技有限公司")
-    mine = await _claim(client, here, "本区模型")
-    theirs = await _claim(client, there, "他区模型")
+    mine = await district_claim(client, here, "本区模型")
+    theirs = await district_claim(client, there, "他区模型")
     # An event filing is the event's district's (汉阳), wherever its organizer is registered.
     event = await create(client, here["token"], filing_body(district=HANYANG))
     districts = dict(
@@ -49,7 +49,7 @@ async def test_a_district_staff_member_reaches_only_their_districts_applications
 
     # The other district's claim in publicity, under an objection, by the city's staff.
     city = {role: await staff(role) for role in EVERY_ROLE}
-    await _objected(client, city, theirs["id"], clock)
+    await objected(client, city, theirs["id"], clock)
     objection = (
         await client.get("/api/v1/admin/objections", headers=bearer(city["reviewer"]))
     ).json()["items"][0]["id"]
@@ -490,7 +490,7 @@ SCOPED_BY_ID = {  # 404 not_found (403 forbidden to a role the route's guard ref
 ID_PARAMS = ("{application_id}", "{document_id}", "{org_id}", "{objection_id}", "{batch_id}")
 
 
-async def _objected(
+async def objected(
     client: AsyncTestClient, city: dict[str, str], claim_id: str, clock: FrozenClock
 ) -> str:
     """A vertical-model claim passed, approved and announced by the city's staff, then objected
@@ -517,10 +517,10 @@ async def test_every_route_by_id_hides_another_districts_from_each_role(
     client: AsyncTestClient, staff: StaffFactory, pool: asyncpg.Pool, clock: FrozenClock
 ) -> None:
     there = await register(client, uscc=make_uscc(HONGSHAN), name="武汉洪山巡检科技有限公司")
-    claim = await _claim(client, there, "洪山巡检模型")
+    claim = await district_claim(client, there, "洪山巡检模型")
     await create(client, there["token"], filing_body(district=WUCHANG))  # a draft in 武昌
     city = {role: await staff(role) for role in ("reviewer", "approver", "admin")}
-    batch_id = await _objected(client, city, claim["id"], clock)
+    batch_id = await objected(client, city, claim["id"], clock)
     objection = await pool.fetchval("SELECT id::text FROM objections")
     ids = {
         "application_id": claim["id"],

@@ -18,7 +18,7 @@ from portal.auth.guards import city_staff
 from portal.web.console.common import CITY_SECTIONS
 from tests.factories import PASSWORD, make_uscc, register, token
 from tests.portal.flows import create, filing_body, ok, submit
-from tests.portal.test_districts import city_state
+from tests.portal.test_districts import HONGSHAN, city_state, district_claim, objected
 from tests.portal.test_program_versions import TRAINING
 from tests.portal.test_scenario_unveiling import open_call, project, scored_and_passed
 from tests.web.test_console_pages import make_staff, post_form, sign_in
@@ -240,3 +240,25 @@ async def test_a_district_approver_ranks_and_opens_files_of_their_district_only(
     assert r.status_code == 200 and "武汉武昌页面科技有限公司" in r.text
     r = await client.get(f"/console/organizations/{there['org']['id']}")
     assert r.status_code == 404 and "洪山" not in r.text
+
+
+async def test_a_districts_staff_are_offered_no_step_of_the_citys(
+    client: AsyncTestClient, pool: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    """The forms a district's staff would be refused (403 city_decides) are not offered."""
+    there = await register(client, uscc=make_uscc(HONGSHAN), name="武汉洪山表单科技有限公司")
+    claim = await district_claim(client, there, "洪山表单模型")
+    city = {
+        role: await token(client, await make_staff(pool, clock, role))
+        for role in ("reviewer", "approver", "admin")
+    }
+    await objected(client, city, claim["id"], clock)
+    page = f"/console/applications/{claim['id']}"
+    for role, form in (("approver", "/resolution"), ("finance", 'id="payment-held"')):
+        await sign_in(client, await _district_staff(pool, clock, role, HONGSHAN))
+        assert "洪山表单模型" in (shown := (await client.get(page)).text)
+        assert form not in shown, role
+    assert 'name="application_ids"' not in (await client.get("/console/publicity")).text
+    await sign_in(client, await make_staff(pool, clock, "approver", "finance"))
+    shown = (await client.get(page)).text
+    assert "/resolution" in shown and 'id="payment-held"' in shown

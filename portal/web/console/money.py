@@ -195,7 +195,7 @@ async def _publicity_page(
         status_code=status_code,
         batches=batches.items,
         approved=approved.items,
-        can_publish=principal.has_any(Role.ADMIN, Role.APPROVER),
+        can_publish=principal.city and principal.has_any(Role.ADMIN, Role.APPROVER),
         errors=errors or {},
         submitted=submitted
         or {"application_ids": set(), "starts_on": ctx.today().isoformat(), "working_days": "5"},

@@ -263,7 +263,7 @@ async def _due_page(
         status_code=status_code,
         items=listed.items,
         more=listed.next_cursor is not None,
-        can_pay=principal.has_any(Role.FINANCE),
+        can_pay=principal.city and principal.has_any(Role.FINANCE),
         errors=errors or {},
         done={"count": done["items"], "total": done["total_fen"]} if done else None,
         paid_on_default=ctx.today().isoformat(),

@@ -413,6 +413,7 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
     lines = contents.lines
     decisions = [a for a in DECISION_ORDER if a in app.allowed_actions and a in DECISIONS]
     roles = principal.roles
+    city = principal.city  # every step after the first review is the city's (domain.chain)
     listed = await objections.list_objections(
         ctx.pool,
         status=None,
@@ -450,19 +451,23 @@ async def _detail(ctx: Ctx, request: AnyRequest, application_id: UUID) -> dict[s
         and app.status == "submitted"
         and Role.REVIEWER in roles,
         "scores_count": scores_count,
-        "can_disburse": Role.FINANCE in roles
+        "can_disburse": city
+        and Role.FINANCE in roles
         and ("disburse" in app.allowed_actions or app.status == "publicized"),
         "objections": listed.items,
         "open_objections": sum(1 for o in listed.items if o.status == "open"),
-        "can_resolve": Role.APPROVER in roles,
-        "can_recover": app.status == "disbursed"
+        "can_resolve": city and Role.APPROVER in roles,
+        "can_recover": city
+        and app.status == "disbursed"
         and app.recovery is None
         and (Role.FINANCE in roles or Role.ADMIN in roles),
-        "can_repay": app.recovery is not None
+        "can_repay": city
+        and app.recovery is not None
         and app.recovery.outstanding != "0.00"
         and Role.FINANCE in roles,
         "follow_up": contents.follow_up,
-        "can_follow_up": contents.follow_up is not None
+        "can_follow_up": city
+        and contents.follow_up is not None
         and app.status == "disbursed"
         and (Role.FINANCE in roles or Role.ADMIN in roles),
         "failed": None,

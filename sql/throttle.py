@@ -34,15 +34,6 @@ async def admit(
     return until if hits > rule.max_hits else None
 
 
-async def hit(
-    conn: asyncpg.Connection, key: str, rule: ThrottleRule, now: dt.datetime
-) -> dt.datetime | None:
-    """Count one hit on `key` (a failure, counted after the fact); returns the time it is
-    refused until, if this hit locked it."""
-    _, until = await _hit(conn, key, rule, now)
-    return until
-
-
 async def _hit(
     conn: asyncpg.Connection, key: str, rule: ThrottleRule, now: dt.datetime
 ) -> tuple[int, dt.datetime | None]:
@@ -55,6 +46,12 @@ async def _hit(
         rule.lockout.total_seconds(),
     )
     return row["hits"], row["locked_until"]
+
+
+async def forgive(conn: asyncpg.Connection, key: str, rule: ThrottleRule) -> None:
+    """Take back one hit admitted on `key` (a try that proved right), and the lock it alone
+    brought about."""
+    await conn.execute(Q.throttle_forgive, key, rule.max_hits)
 
 
 async def reset(conn: asyncpg.Connection, key: str) -> None:

@@ -131,19 +131,24 @@ def _retry_after(locked_until: datetime, now: datetime) -> ProblemError:
 async def authenticate(
     pool: asyncpg.Pool, now: datetime, email: str, password: str, address: str
 ) -> asyncpg.Record:
-    """The user these credentials belong to, or 401; throttled per account and per address."""
+    """The user these credentials belong to, or 401; throttled per account and per address.
+
+    Each try counts as a failure before its password is checked and is taken back once it proves
+    right: tries sent at once meet the limit, where a read of the count let them all through."""
     email = normalize_email(email)
-    keys = [f"account:{email}", f"address:{address}"]
-    async with pool.acquire() as conn:
-        locked = await throttle.locked_until(conn, keys, now)
-        if locked is not None:
-            raise _retry_after(locked, now)
+    rules = ((f"account:{email}", ACCOUNT_THROTTLE), (f"address:{address}", ADDRESS_THROTTLE))
+    async with transaction(pool) as conn:
+        for key, rule in rules:
+            locked = await throttle.admit(conn, key, rule, now)
+            if locked is not None:
+                raise _retry_after(locked, now)
         user = await conn.fetchrow(Q.user_for_login, email)
     stored = user["password_hash"] if user is not None and user["is_active"] else None
-    if not await passwords.verify_password(stored, password):
+    if await passwords.verify_password(stored, password):
         async with transaction(pool) as conn:
-            await throttle.hit(conn, keys[0], ACCOUNT_THROTTLE, now)
-            await throttle.hit(conn, keys[1], ADDRESS_THROTTLE, now)
+            for key, rule in rules:
+                await throttle.forgive(conn, key, rule)
+    else:
         raise ProblemError(
             401,
             "invalid_credentials",

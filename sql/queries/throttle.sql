@@ -17,6 +17,12 @@ ON CONFLICT (key) DO UPDATE SET
         ELSE t.locked_until END
 RETURNING hits, locked_until;
 
+-- name: throttle_forgive
+-- $1 key, $2 max hits: one hit taken back; a lock stays only if the hits left still call for it.
+UPDATE throttles SET hits = greatest(hits - 1, 0),
+    locked_until = CASE WHEN hits - 1 >= $2 THEN locked_until END
+WHERE key = $1;
+
 -- name: throttle_reset
 DELETE FROM throttles WHERE key = $1;
 

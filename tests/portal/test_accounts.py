@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from domain.clock import FrozenClock
 from sql.settings import Settings
 from tests.factories import PASSWORD, bearer, make_uscc, register, token
-from tests.portal.conftest import StaffFactory
+from tests.portal.conftest import StaffFactory, concurrently
 
 
 def _body(uscc: str, email: str = "a@example.cn", **org: object) -> dict[str, object]:
@@ -172,6 +172,35 @@ async def test_account_throttle(client: AsyncTestClient, clock: FrozenClock) -> 
             "/api/v1/auth/token", json={"email": "t@example.cn", "password": PASSWORD}
         )
     ).status_code == 200
+
+
+async def test_wrong_passwords_sent_at_once_meet_the_account_limit(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    await register(client, email="burst@example.cn")
+    wrong = {"email": "burst@example.cn", "password": "not the password"}
+    answers = concurrently(
+        client, [{"method": "POST", "url": "/api/v1/auth/token", "json": wrong}] * 12
+    )
+    assert sorted(r.status_code for r in answers) == [401] * 5 + [429] * 7
+    right = {"email": "burst@example.cn", "password": PASSWORD}
+    r = await client.post("/api/v1/auth/token", json=right)
+    assert (r.status_code, r.json()["code"]) == (429, "too_many_attempts")
+
+
+async def test_a_right_password_is_not_counted_against_the_limits(
+    client: AsyncTestClient, pool: asyncpg.Pool
+) -> None:
+    await register(client, email="often@example.cn")
+    right = {"email": "often@example.cn", "password": PASSWORD}
+    for _ in range(8):  # more sign-ins than the account's limit of failures
+        assert (await client.post("/api/v1/auth/token", json=right)).status_code == 200
+    assert (
+        await pool.fetchval(
+            "SELECT sum(hits) FROM throttles WHERE key LIKE 'account:%' OR key LIKE 'address:%'"
+        )
+        == 0
+    )
 
 
 async def test_address_throttle_ignores_spoofed_forwarded_for(client: AsyncTestClient) -> None:

@@ -6,6 +6,8 @@ takes its `reminders_sent` key, so a job run twice, or on two workers at once, s
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -130,8 +132,13 @@ async def _waiting(pool: asyncpg.Pool, calendar: WorkCalendar, today: date) -> l
         age = age_of(r["status"], business_date(r["updated_at"]), sla, calendar, today)
         if stage is not None:
             found.append(_Waiting(stage, r["district_code"], age, r))
-    found.sort(key=lambda w: (not w.age.overdue, -w.age.working_days))
+    found.sort(key=_order)
     return found
+
+
+def _order(w: _Waiting) -> tuple[bool, int]:
+    """Overdue first, then the longest waiting."""
+    return (not w.age.overdue, -w.age.working_days)
 
 
 def _listed(w: _Waiting) -> dict[str, Any]:
@@ -155,24 +162,31 @@ async def daily_digest(ctx: dict[str, Any]) -> int:
     calendar = await load_calendar(pool)
     if not calendar.is_working_day(today):
         return 0
-    waiting = await _waiting(pool, calendar, today)
+    # Grouped by stage and district once: a person's share is the groups they act on, not a pass
+    # over every waiting item per person (hundreds of thousands at a million applications).
+    groups: dict[tuple[str, str], list[_Waiting]] = {}
+    for w in await _waiting(pool, calendar, today):
+        groups.setdefault((w.stage, w.district), []).append(w)
+    overdue_in = {k: sum(w.age.overdue for w in g) for k, g in groups.items()}
     sent = 0
     async with transaction(pool) as conn:
         open_objections = await conn.fetchval(Q.digest_open_objections)
         for person in await conn.fetch(Q.digest_staff):
             roles = frozenset(Role(x) for x in person["roles"])
             districts = frozenset(person["districts"])
-            mine = [w for w in waiting if responsible(w.stage, roles, districts, w.district)]
+            mine = [k for k in groups if responsible(k[0], roles, districts, k[1])]
+            total = sum(len(groups[k]) for k in mine)
             # Objections are decided by the city's approvers.
             objections = open_objections if not districts and Role.APPROVER in roles else 0
-            if not mine and not objections:
+            if not total and not objections:
                 continue
             key = f"digest.daily:{person['id']}"
             if not await take_reminder(conn, f"digest:{today.isoformat()}", key, now):
                 continue
             counts: dict[str, int] = {}
-            for w in mine:
-                counts[w.stage] = counts.get(w.stage, 0) + 1
+            for stage, district in mine:
+                counts[stage] = counts.get(stage, 0) + len(groups[stage, district])
+            first = heapq.merge(*(groups[k] for k in mine), key=_order)
             await outbox.emit(
                 conn,
                 at=now,
@@ -181,10 +195,10 @@ async def daily_digest(ctx: dict[str, Any]) -> int:
                     "day": today.isoformat(),
                     "user_id": str(person["id"]),
                     "counts": counts,
-                    "total": len(mine),
-                    "overdue": sum(w.age.overdue for w in mine),
-                    "items": [_listed(w) for w in mine[:DIGEST_LISTED]],
-                    "more": max(len(mine) - DIGEST_LISTED, 0),
+                    "total": total,
+                    "overdue": sum(overdue_in[k] for k in mine),
+                    "items": [_listed(w) for w in itertools.islice(first, DIGEST_LISTED)],
+                    "more": max(total - DIGEST_LISTED, 0),
                     "open_objections": objections,
                 },
             )

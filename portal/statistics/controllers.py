@@ -61,15 +61,7 @@ class StatisticsAdminController(Controller):
     async def staff_statistics(
         self, ctx: Ctx, request: AnyRequest, year: Year = None
     ) -> s.StaffStatistics:
-        return await services.staff(
-            ctx.pool,
-            ctx.redis,
-            ctx.staff_statistics,
-            ctx.clock.now(),
-            ctx.today(),
-            year,
-            principal_of(request).scope(),
-        )
+        return await services.staff(ctx, principal_of(request), year)
 
     @get(
         "/statistics.xlsx",
@@ -82,15 +74,7 @@ class StatisticsAdminController(Controller):
         self, ctx: Ctx, request: AnyRequest, year: Year = None
     ) -> Response[bytes]:
         return await services.download(
-            ctx.pool,
-            ctx.redis,
-            ctx.staff_statistics,
-            ctx.clock.now(),
-            ctx.today(),
-            principal_of(request),
-            language_of(request),
-            "xlsx",
-            year,
+            ctx, principal_of(request), language_of(request), "xlsx", year
         )
 
     @get(
@@ -104,13 +88,5 @@ class StatisticsAdminController(Controller):
         self, ctx: Ctx, request: AnyRequest, year: Year = None
     ) -> Response[bytes]:
         return await services.download(
-            ctx.pool,
-            ctx.redis,
-            ctx.staff_statistics,
-            ctx.clock.now(),
-            ctx.today(),
-            principal_of(request),
-            language_of(request),
-            "csv",
-            year,
+            ctx, principal_of(request), language_of(request), "csv", year
         )

@@ -20,10 +20,11 @@ from domain.money import fen_text
 from domain.stages import DEFAULT_SLA
 from domain.statistics import AWARDED, GROUP_OF, GROUPS, Waiting, backlog
 from portal.auth.principal import Principal
+from portal.context import Context
 from portal.exports.services import XLSX, audit_download
 from portal.programs import services as programs
 from portal.statistics import schemas as s
-from portal.statistics.cache import PublicFigures, StaffFigures
+from portal.statistics.cache import PublicFigures
 from portal.statistics.workbook import staff_tables, write_csv, write_xlsx
 from sql.calendar import load_calendar
 from sql.queries import Q
@@ -123,19 +124,12 @@ async def _titles(conn: asyncpg.Connection) -> dict[str, tuple[str, str]]:
     return {r["code"]: (r["title_zh"], r["title_en"]) for r in rows}
 
 
-async def staff(
-    pool: asyncpg.Pool,
-    redis: Redis,
-    caches: StaffFigures,
-    now: dt.datetime,
-    today: dt.date,
-    year: int | None = None,
-    districts: list[str] | None = None,
-) -> s.StaffStatistics:
-    """The staff figures of a scope and year as of at most about a minute ago."""
+async def staff(ctx: Context, principal: Principal, year: int | None = None) -> s.StaffStatistics:
+    """The staff figures of `principal`'s scope and a year, as of at most about a minute ago."""
+    now, today, districts = ctx.clock.now(), ctx.today(), principal.scope()
     year = year or today.year
-    return await caches.of(year, districts).get(
-        redis, now, lambda: compute_staff(pool, now, today, year, districts)
+    return await ctx.staff_statistics.of(year, districts).get(
+        ctx.redis, now, lambda: compute_staff(ctx.pool, now, today, year, districts)
     )
 
 
@@ -221,20 +215,12 @@ _FILES = {"xlsx": ("statistics.xlsx", XLSX), "csv": ("statistics.csv", "text/csv
 
 
 async def download(
-    pool: asyncpg.Pool,
-    redis: Redis,
-    caches: StaffFigures,
-    now: dt.datetime,
-    today: dt.date,
-    principal: Principal,
-    language: str,
-    kind: str,
-    year: int | None = None,
+    ctx: Context, principal: Principal, language: str, kind: str, year: int | None = None
 ) -> Response[bytes]:
     """The staff figures as a workbook or a CSV file; on the audit trail before they leave."""
-    figures = await staff(pool, redis, caches, now, today, year, principal.scope())
+    figures = await staff(ctx, principal, year)
     name, media_type = _FILES[kind]
-    await audit_download(pool, now, principal, name)
+    await audit_download(ctx.pool, ctx.clock.now(), principal, name)
     tables = staff_tables(figures, language)
     body = (
         await asyncio.to_thread(write_xlsx, tables)

@@ -24,15 +24,7 @@ class StatisticsPages:
 
     @get("/statistics")
     async def statistics_page(self, ctx: Ctx, request: AnyRequest, year: Year = None) -> Template:
-        figures = await statistics.staff(
-            ctx.pool,
-            ctx.redis,
-            ctx.staff_statistics,
-            ctx.clock.now(),
-            ctx.today(),
-            year,
-            principal_of(request).scope(),
-        )
+        figures = await statistics.staff(ctx, principal_of(request), year)
         return render(
             request, "statistics.html", stats=figures, sla_stages={str(s) for s in SLA_STAGES}
         )
@@ -51,14 +43,4 @@ class StatisticsPages:
 
 
 async def _download(ctx: Ctx, request: AnyRequest, kind: str, year: int | None) -> Response[bytes]:
-    return await statistics.download(
-        ctx.pool,
-        ctx.redis,
-        ctx.staff_statistics,
-        ctx.clock.now(),
-        ctx.today(),
-        principal_of(request),
-        language_of(request),
-        kind,
-        year,
-    )
+    return await statistics.download(ctx, principal_of(request), language_of(request), kind, year)

@@ -14,7 +14,7 @@ from domain.errors import RuleViolation
 from domain.uscc import parse_uscc
 from portal.applications import schemas as app_schemas
 from portal.applications.services import insert_draft
-from portal.applications.views import application_out, not_found
+from portal.applications.views import application_out
 from portal.auth.principal import Principal
 from portal.errors import ProblemError
 from portal.programs import schemas as s
@@ -22,7 +22,6 @@ from portal.programs.forms import Bound, Submitted, claim_form, submitted
 from portal.programs.services import program_on
 from sql import audit
 from sql.application_types import application_types
-from sql.applications import lock
 from sql.pool import transaction
 from sql.queries import Q
 
@@ -69,11 +68,9 @@ async def propose(
             raise _outside(outside)
         for org, item in found:
             claim = await _claim(conn, b, item.fields)
-            app_id = await insert_draft(
-                conn, now, today, org["id"], principal, claim, proposed=True
+            made.append(
+                await insert_draft(conn, now, today, org["id"], principal, claim, proposed=True)
             )
-            await _within_scope(conn, principal, app_id)
-            made.append(app_id)
         await audit.append(
             conn,
             at=now,
@@ -152,10 +149,3 @@ def _outside(usccs: list[str]) -> ProblemError:
         f"No organization within your districts has USCC {named}.",
         f"您负责的区内没有统一社会信用代码为 {named} 的企业。",
     )
-
-
-async def _within_scope(conn: asyncpg.Connection, principal: Principal, app_id: UUID) -> None:
-    """A draft the proposer's own scope would not reach (its fields name another district)
-    rolls the proposal back: 404, as for a firm outside it."""
-    if await lock(conn, app_id, principal.districts) is None:
-        raise not_found()
